@@ -1,0 +1,164 @@
+"""The `kb` command line: parses options, calls the library, prints. No logic of its own."""
+
+from __future__ import annotations
+
+import json
+import sys
+import textwrap
+from pathlib import Path
+
+import click
+
+from kb import library
+from kb.errors import KbError
+from kb.store import db
+
+DEFAULT_KB_DIR = "index"
+
+
+def _echo_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+class KbGroup(click.Group):
+    """Turns KbError into one line on stderr and exit code 1 instead of a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KbError as exc:
+            click.echo(f"kb: {exc}", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=KbGroup)
+@click.option("--kb-dir", envvar="KB_DIR", default=DEFAULT_KB_DIR, show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Where the knowledge base lives (env KB_DIR).")
+@click.version_option(package_name="kb")
+@click.pass_context
+def cli(ctx: click.Context, kb_dir: Path) -> None:
+    """kb: a knowledge base of conference papers with cited search."""
+    ctx.obj = {"kb_dir": kb_dir}
+
+
+def _conn(ctx: click.Context, *, create: bool = False):
+    return db.connect(ctx.obj["kb_dir"], create=create)
+
+
+def _authors_short(authors: list[str], limit: int = 3) -> str:
+    if not authors:
+        return "—"
+    shown = ", ".join(authors[:limit])
+    return shown + (" et al." if len(authors) > limit else "")
+
+
+def _pages_text(pages: dict) -> str:
+    return pages["first"] if pages["first"] == pages["last"] else f"{pages['first']}–{pages['last']}"
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Re-ingest files even when unchanged.")
+@click.option("--no-ocr", is_flag=True, help="Do not OCR image-only pages.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors and the summary.")
+@click.option("--json", "as_json", is_flag=True, help="Print the per-file results as JSON.")
+@click.pass_context
+def ingest(ctx, paths, force, no_ocr, quiet, as_json):
+    """Add PDF, .txt and .md files (or folders of them) to the knowledge base."""
+    from kb.ingest import pipeline
+
+    conn = _conn(ctx, create=True)
+    files = [p for p, problem in pipeline.expand_paths(paths) if problem is None]
+    show_bar = not quiet and not as_json and sys.stderr.isatty() and len(files) > 1
+    bar = click.progressbar(length=len(files), label="Ingesting", file=sys.stderr) if show_bar else None
+
+    def progress(result):
+        if result.status == "failed":
+            click.echo(f"error: {result.path}: {result.reason}", err=True)
+        elif not quiet and not as_json:
+            for w in result.warnings:
+                click.echo(f"warning: {result.path}: {w}", err=True)
+        if bar is not None:
+            bar.update(1)
+
+    if bar is not None:
+        with bar:
+            report = pipeline.ingest(conn, paths, force=force, use_ocr=not no_ocr, progress=progress)
+    else:
+        report = pipeline.ingest(conn, paths, force=force, use_ocr=not no_ocr, progress=progress)
+    if as_json:
+        _echo_json([r.__dict__ for r in report.results])
+    summary = (f"{report.count('ingested')} file(s) ingested, {report.count('skipped')} unchanged, "
+               f"{report.count('failed')} failed: {report.total('papers')} papers, {report.total('pages')} pages, "
+               f"{report.total('passages')} passages")
+    click.echo(summary, err=as_json)
+    if report.failures:
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="One JSON array of papers.")
+@click.pass_context
+def papers(ctx, as_json):
+    """List the papers found in the knowledge base."""
+    items = library.list_papers(_conn(ctx))
+    if as_json:
+        _echo_json(items)
+        return
+    if not items:
+        click.echo("No papers yet: run `kb ingest corpus/`.")
+        return
+    for p in items:
+        title = p["title"] or "[fragment: continues a paper from before the first page]"
+        year = p["year"] or "—"
+        click.echo(f"{p['id']:>4}  {year}  {p['lang'] or '??'}  pp. {_pages_text(p['pages']):<9} "
+                   f"{click.style(title, bold=True)}")
+        click.echo(f"      {_authors_short(p['authors'])} · {p['n_passages']} passages · {p['source']}")
+
+
+@cli.command()
+@click.argument("paper_id", type=int)
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--passages/--no-passages", default=False, help="Also print the passages.")
+@click.pass_context
+def show(ctx, paper_id, as_json, passages):
+    """Show one paper: metadata, sections and (optionally) passages."""
+    paper = library.get_paper(_conn(ctx), paper_id)
+    if paper is None:
+        raise KbError(f"no paper with id {paper_id} (see `kb papers`)")
+    if as_json:
+        _echo_json(paper)
+        return
+    click.echo(click.style(paper["title"] or "[fragment]", bold=True))
+    for key in ("authors", "affiliation", "year", "lang", "udc", "doi", "keywords", "source"):
+        value = paper[key]
+        if isinstance(value, list):
+            value = "; ".join(value) if value else None
+        click.echo(f"  {key:<12}{value if value is not None else '—'}")
+    click.echo(f"  {'pages':<12}{_pages_text(paper['pages'])}")
+    if paper["abstract"]:
+        click.echo("  abstract    " + textwrap.shorten(paper["abstract"], 400))
+    for s in paper["sections"]:
+        click.echo(f"  [{s['kind']}] pp. {_pages_text(s['pages'])}, {len(s['text'].split())} words")
+    if passages:
+        for p in paper["passages"]:
+            click.echo(f"\n  #{p['id']} p. {_pages_text(p['pages'])} [{p['section']}] {p['heading'] or ''}")
+            click.echo(textwrap.indent(textwrap.fill(p["text"], 100), "    "))
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def stats(ctx, as_json):
+    """Counts of files, papers, pages and passages."""
+    data = library.stats(_conn(ctx))
+    if as_json:
+        _echo_json(data)
+        return
+    for key, value in data.items():
+        click.echo(f"{key:<16}{value}")
+
+
+def main() -> None:
+    cli(prog_name="kb")

@@ -1,0 +1,252 @@
+"""Document -> papers: where each paper starts, its front matter, and its sections.
+
+A volume is split at УДК/UDC lines (every Russian-tradition paper starts with one). A file
+without them is one paper. Text before the first start continues a paper from before the
+volume's first page: it becomes a fragment with no title. Metadata is only ever read from
+the text; whatever is not found stays None.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+
+from kb.ingest import lang as langid
+from kb.ingest.model import Document, Paper, Paragraph, Section
+
+_UP = "A-ZА-ЯЁІЇЄҐЎ"
+_LO = "a-zа-яёіїєґўʼ'’"
+UDC_START = re.compile(r"^(?:УДК|UDC|UDK|ӘОЖ)\s*:?\s*(?=\d)", re.IGNORECASE)
+_UDC_CODE = re.compile(r"(?:УДК|UDC|UDK|ӘОЖ)\s*:?\s*([0-9][0-9.:/()+\-–\"' ]*[0-9)])", re.IGNORECASE)
+DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>\]]+)")
+_REF_HEADING = re.compile(
+    r"^(?:\d{1,2}\.?\s*)?(?:список\s+(?:использованн(?:ых|ой)\s+|цитируем(?:ых|ой)\s+)?"
+    r"(?:литературы|источников|літератури|джерел)|список\s+використаних\s+(?:джерел|літератури)|"
+    r"библиографический\s+список|бібліографічний\s+список|литература|література|источники|"
+    r"references?|bibliography|works\s+cited|literature(?:\s+cited)?|reference\s+list|"
+    r"cited\s+literature|sources)\s*[:.]?\s*$",
+    re.IGNORECASE,
+)
+_ABSTRACT = re.compile(r"^(?:abstract|аннотация|анотація|annotation|резюме|summary)\s*[.:—–-]?\s*",
+                       re.IGNORECASE)
+_KEYWORDS = re.compile(r"^(?:key\s*words|keywords|index\s+terms|ключевые\s+слова|ключові\s+слова)"
+                       r"\s*[.:—–-]\s*", re.IGNORECASE)
+_EMAIL = re.compile(r"(?:e-?mail|эл\.\s*почта)\s*:|[\w.+-]+@[\w-]+\.[\w.]+", re.IGNORECASE)
+_COPYRIGHT = re.compile(r"^©\s*((?:19|20)\d\d)?\s*")
+_AFFIL = re.compile(
+    r"(университет|інститут|институт|академи|universit|institut|academy|college|колледж|"
+    r"school|лаборатор|laborator|faculty|факультет|кафедр|department|министерств|ministry|"
+    r"school|УО\s*«|ГТУ|НИУ|РАН\b)", re.IGNORECASE)
+_STRONG_AFFIL = re.compile(r"(университет|інститут|институт|академи|universit|institut|academy|college)",
+                           re.IGNORECASE)
+_INITIALS = rf"[{_UP}]\.\s?(?:[{_UP}]\.)?"
+_SURNAME = rf"[{_UP}][{_LO}]+(?:-[{_UP}][{_LO}]+)?"
+_NAME_PATTERNS = [
+    re.compile(rf"^{_SURNAME},?\s+{_INITIALS}$"),                 # Иванов И. И. / Aliakseyeva A.
+    re.compile(rf"^{_INITIALS}\s?{_SURNAME}$"),                   # И. И. Иванов
+    re.compile(rf"^[{_UP}]{{2,}}(?:-[{_UP}]{{2,}})?\s+[{_UP}][{_LO}]+$"),  # ZHOU Xinghong
+    re.compile(rf"^[{_UP}]{{2,}}\s+{_INITIALS}$"),                # ИВАНОВ И. И.
+    re.compile(rf"^{_SURNAME}\s+[{_UP}][{_LO}]+\s+[{_UP}][{_LO}]+(?:вич|вна|ична|ичем|ович|евич|івна)$"),
+]
+_ROLE_SPLIT = re.compile(rf"(?<=[.,])\s*(?=[{_UP}][{_LO}]+\s)")
+_YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+
+
+def find_names(text: str) -> list[str]:
+    """Person names in an author line; role and degree words between them are skipped."""
+    text = re.sub(r"[\d*†‡§¹²³⁴⁵⁶⁷⁸⁹]+(?=[,\s]|$)", "", text)
+    parts = [p.strip(" .;:") + ("." if p.strip().endswith(".") else "") for p in re.split(r"[,;]|\s+и\s+|\s+and\s+|\s+&\s+", text)]
+    names: list[str] = []
+    i = 0
+    while i < len(parts):
+        part = re.sub(r"\s+", " ", parts[i]).strip()
+        if i + 1 < len(parts) and re.fullmatch(_SURNAME, part) and re.fullmatch(_INITIALS, parts[i + 1].strip()):
+            part = f"{part} {parts[i + 1].strip()}"  # "Морозова, И. В."
+            i += 1
+        if any(p.match(part) for p in _NAME_PATTERNS):
+            names.append(part)
+        i += 1
+    return names
+
+
+def _is_title_like(p: Paragraph, body_size: float) -> bool:
+    words = p.text.split()
+    if not words or len(words) > 40:
+        return False
+    letters = [c for c in p.text if c.isalpha()]
+    upper = sum(c.isupper() for c in letters) / max(1, len(letters))
+    return p.bold or upper > 0.7 or p.size > body_size + 0.9
+
+
+def is_reference_heading(p: Paragraph) -> bool:
+    return len(p.text) < 70 and bool(_REF_HEADING.match(p.text.strip()))
+
+
+def is_heading(p: Paragraph, body_size: float) -> bool:
+    words = p.text.split()
+    if not words or len(words) > 16 or p.text.endswith((",", ";")):
+        return False
+    if p.bold or (p.size > body_size + 0.9):
+        return not p.text.endswith(".") or bool(re.match(r"^\d+(\.\d+)*\.?\s", p.text))
+    letters = [c for c in p.text if c.isalpha()]
+    return len(letters) > 3 and all(c.isupper() for c in letters) and len(words) <= 12
+
+
+class _Front:
+    """Front-matter fields collected while walking the first paragraphs of a paper."""
+
+    def __init__(self):
+        self.udc: str | None = None
+        self.doi: str | None = None
+        self.title: str | None = None
+        self.authors: list[str] = []
+        self.affiliation: str | None = None
+        self.keywords: list[str] = []
+        self.abstract: str | None = None
+        self.abstract_para: Paragraph | None = None
+        self.year: int | None = None
+
+
+def _split_author_affiliation(text: str) -> tuple[str, str | None]:
+    """'Иванов И. И., студ.Витебский университет' -> authors part, affiliation part."""
+    m = _STRONG_AFFIL.search(text)
+    if not m:
+        return text, None
+    cut = None
+    for sep in _ROLE_SPLIT.finditer(text, 0, m.start()):
+        cut = sep.start()
+    if cut is None:
+        return text, None
+    return text[:cut].rstrip(" ,"), text[cut:].strip(" ,")
+
+
+def parse_front(paras: list[Paragraph], body_size: float) -> tuple[_Front, int]:
+    """Read the front matter at the top of a paper; returns it and where the body starts."""
+    f = _Front()
+    i = 0
+    while i < len(paras) and i < 14:
+        p = paras[i]
+        text = p.text.strip()
+        n_words = len(text.split())
+        if UDC_START.match(text):
+            m = _UDC_CODE.match(text)
+            f.udc = m.group(1).strip() if m else None
+            d = DOI.search(text)
+            f.doi = f.doi or (d.group(1).rstrip(".,;") if d else None)
+        elif re.match(r"^(?:DOI|ББК|BBK|ISSN|ISBN)\b", text, re.IGNORECASE) and n_words < 12:
+            d = DOI.search(text)
+            f.doi = f.doi or (d.group(1).rstrip(".,;") if d else None)
+        elif _KEYWORDS.match(text):
+            f.keywords = [k.strip(" .") for k in re.split(r"[;,]", _KEYWORDS.sub("", text)) if k.strip(" .")]
+        elif _ABSTRACT.match(text) and n_words > 8:
+            f.abstract, f.abstract_para = _ABSTRACT.sub("", text), p
+        elif _EMAIL.search(text) and n_words < 12:
+            pass
+        elif _COPYRIGHT.match(text) and n_words < 15:
+            year = _COPYRIGHT.match(text).group(1)
+            f.year = int(year) if year else f.year
+            f.authors += find_names(_COPYRIGHT.sub("", text))
+        elif f.title is not None and not f.authors and find_names(_split_author_affiliation(text)[0]) and n_words < 40:
+            names_part, affil = _split_author_affiliation(text)
+            f.authors = find_names(names_part)
+            f.affiliation = f.affiliation or affil
+        elif f.title is None and _is_title_like(p, body_size) and not find_names(text):
+            f.title = text
+        elif f.title is not None and i > 0 and _is_title_like(p, body_size) and paras[i - 1].text == f.title \
+                and not find_names(text) and not _AFFIL.search(text) and p.bold == paras[i - 1].bold:
+            f.title = f"{f.title} {text}"  # a title broken over two paragraphs
+        elif f.title is None and not f.authors and find_names(text) and n_words < 30:
+            f.authors = find_names(text)  # authors above the title
+        elif _AFFIL.search(text) and n_words < 40 and not text.endswith(":"):
+            if f.affiliation is None or (_STRONG_AFFIL.search(text) and not _STRONG_AFFIL.search(f.affiliation)):
+                f.affiliation = text
+        elif f.keywords and f.abstract is None and n_words > 30:
+            f.abstract, f.abstract_para = text, p  # keywords first, then an unlabelled abstract
+            i += 1
+            break
+        elif n_words < 25 and f.title is not None and not f.authors and not is_reference_heading(p) \
+                and i <= 4 and not p.bold and re.search(r"(доцент|профессор|наук|student|professor|PhD)", text):
+            pass  # position and degree lines
+        else:
+            break
+        i += 1
+    return f, i
+
+
+def _body_size(doc: Document) -> float:
+    sizes = [p.size for p in doc.paragraphs if p.size and len(p.text) > 200]
+    return statistics.median(sizes) if sizes else 10.0
+
+
+def _year_from_margins(doc: Document) -> int | None:
+    for text in doc.margin_texts:
+        m = _YEAR.search(text)
+        if m:
+            return int(m.group(1))
+    return None
+
+
+def split_papers(doc: Document) -> list[Paper]:
+    paras = doc.paragraphs
+    if not paras:
+        return []
+    body_size = _body_size(doc)
+    starts = [i for i, p in enumerate(paras) if UDC_START.match(p.text.strip())]
+    if not starts:
+        starts = [0]
+    volume_year = _year_from_margins(doc)
+    papers: list[Paper] = []
+    if starts[0] > 0:
+        lead = paras[:starts[0]]
+        if sum(len(p.text.split()) for p in lead) >= 15:
+            papers.append(_make_paper(lead, body_size, volume_year, fragment=True))
+    for k, s in enumerate(starts):
+        end = starts[k + 1] if k + 1 < len(starts) else len(paras)
+        papers.append(_make_paper(paras[s:end], body_size, volume_year, fragment=False, doc=doc))
+    return papers
+
+
+def _make_paper(paras: list[Paragraph], body_size: float, volume_year: int | None, *, fragment: bool,
+                doc: Document | None = None) -> Paper:
+    if fragment:
+        front, body_start = _Front(), 0
+    else:
+        front, body_start = parse_front(paras, body_size)
+        if front.title is None and doc is not None and doc.metadata.get("title") and len(paras) == len(doc.paragraphs):
+            front.title = doc.metadata["title"].strip() or None
+    front_paras = [p for p in paras[:body_start] if p is not front.abstract_para]
+    sections = [Section("front", front_paras)] if front_paras else []
+    if front.abstract_para is not None:
+        sections.append(Section("abstract", [front.abstract_para]))
+    body: list[Paragraph] = []
+    refs: list[Paragraph] = []
+    headings: dict[int, str] = {}
+    current_heading: str | None = None
+    in_refs = False
+    for p in paras[body_start:]:
+        if not in_refs and is_reference_heading(p):
+            in_refs = True
+        if in_refs:
+            refs.append(p)
+            continue
+        if is_heading(p, body_size):
+            current_heading = p.text.strip()
+            headings[id(p)] = current_heading
+            body.append(p)
+            continue
+        if current_heading:
+            headings[id(p)] = current_heading
+        body.append(p)
+    if body:
+        sections.append(Section("body", body))
+    if refs:
+        sections.append(Section("references", refs))
+    text_for_lang = " ".join(p.text for p in body)[:4000] or " ".join(p.text for p in paras)[:4000]
+    lang = langid.detect(text_for_lang)
+    return Paper(
+        title=front.title, authors=front.authors, affiliation=front.affiliation,
+        year=front.year or volume_year, lang=lang, udc=front.udc, doi=front.doi,
+        keywords=front.keywords, abstract=front.abstract, fragment=fragment,
+        first_page=paras[0].first_page, last_page=max(p.last_page for p in paras),
+        sections=sections, headings=headings,
+    )

@@ -1,0 +1,94 @@
+"""Read-side API over the knowledge base: what the CLI prints, as plain dicts (JSON-ready)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+
+from kb.store import db
+
+
+def _labels(conn: sqlite3.Connection, file_id: int) -> dict[int, str]:
+    return {r["idx"]: r["label"] for r in conn.execute("SELECT idx, label FROM pages WHERE file_id = ?", (file_id,))}
+
+
+def display_path(path: str) -> str:
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return path
+    return rel if not rel.startswith("..") else path
+
+
+def page_span(labels: dict[int, str], first: int, last: int) -> dict:
+    return {"first": labels.get(first, str(first + 1)), "last": labels.get(last, str(last + 1)),
+            "first_index": first, "last_index": last}
+
+
+def paper_dict(conn: sqlite3.Connection, row: sqlite3.Row, labels: dict[int, str] | None = None) -> dict:
+    labels = labels if labels is not None else _labels(conn, row["file_id"])
+    source = conn.execute("SELECT path FROM files WHERE id = ?", (row["file_id"],)).fetchone()["path"]
+    n_passages = conn.execute("SELECT count(*) FROM passages WHERE paper_id = ?", (row["id"],)).fetchone()[0]
+    return {
+        "id": row["id"],
+        "title": row["title"],
+        "authors": json.loads(row["authors"]),
+        "affiliation": row["affiliation"],
+        "year": row["year"],
+        "lang": row["lang"],
+        "udc": row["udc"],
+        "doi": row["doi"],
+        "keywords": json.loads(row["keywords"]),
+        "abstract": row["abstract"],
+        "source": display_path(source),
+        "pages": page_span(labels, row["page_first"], row["page_last"]),
+        "fragment": bool(row["fragment"]),
+        "n_passages": n_passages,
+    }
+
+
+def list_papers(conn: sqlite3.Connection) -> list[dict]:
+    rows = conn.execute("SELECT * FROM papers ORDER BY file_id, seq").fetchall()
+    label_cache: dict[int, dict[int, str]] = {}
+    out = []
+    for row in rows:
+        if row["file_id"] not in label_cache:
+            label_cache[row["file_id"]] = _labels(conn, row["file_id"])
+        out.append(paper_dict(conn, row, label_cache[row["file_id"]]))
+    return out
+
+
+def get_paper(conn: sqlite3.Connection, paper_id: int, *, with_passages: bool = True) -> dict | None:
+    row = conn.execute("SELECT * FROM papers WHERE id = ?", (paper_id,)).fetchone()
+    if row is None:
+        return None
+    labels = _labels(conn, row["file_id"])
+    out = paper_dict(conn, row, labels)
+    out["sections"] = [
+        {"kind": s["kind"], "pages": page_span(labels, s["page_first"], s["page_last"]), "text": s["text"]}
+        for s in conn.execute("SELECT * FROM sections WHERE paper_id = ? ORDER BY seq", (paper_id,))
+    ]
+    if with_passages:
+        out["passages"] = [
+            {"id": p["id"], "section": p["section"], "heading": p["heading"], "lang": p["lang"],
+             "pages": page_span(labels, p["page_first"], p["page_last"]), "text": p["text"]}
+            for p in conn.execute("SELECT * FROM passages WHERE paper_id = ? ORDER BY seq", (paper_id,))
+        ]
+    return out
+
+
+def stats(conn: sqlite3.Connection) -> dict:
+    one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
+    langs = {r[0] or "unknown": r[1] for r in conn.execute("SELECT lang, count(*) FROM papers GROUP BY lang")}
+    return {
+        "files": one("SELECT count(*) FROM files"),
+        "papers": one("SELECT count(*) FROM papers"),
+        "fragments": one("SELECT count(*) FROM papers WHERE fragment = 1"),
+        "pages": one("SELECT coalesce(sum(n_pages), 0) FROM files"),
+        "ocr_pages": one("SELECT coalesce(sum(ocr_pages), 0) FROM files"),
+        "passages": one("SELECT count(*) FROM passages"),
+        "words": one("SELECT coalesce(sum(n_words), 0) FROM passages"),
+        "papers_by_lang": langs,
+        "schema_version": db.schema_version(conn),
+    }
