@@ -21,8 +21,13 @@ def display_path(path: str) -> str:
     return rel if not rel.startswith("..") else path
 
 
+def page_label(labels: dict[int, str], index: int) -> str:
+    """The printed label, or the 1-based physical page number when none was printed."""
+    return labels.get(index) or str(index + 1)
+
+
 def page_span(labels: dict[int, str], first: int, last: int) -> dict:
-    return {"first": labels.get(first, str(first + 1)), "last": labels.get(last, str(last + 1)),
+    return {"first": page_label(labels, first), "last": page_label(labels, last),
             "first_index": first, "last_index": last}
 
 

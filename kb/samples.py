@@ -452,8 +452,10 @@ def _draw_line(tw: pymupdf.TextWriter, line: _Line, style: _Style, x0: float, x1
     elif style.align == "center":
         start += (x1 - start - natural) / 2
     x = start
-    for (w, f), wl in zip(line.words, widths, strict=True):
-        tw.append((x, base), w, font=FONTS[f], fontsize=size)
+    last = len(widths) - 1
+    for i, ((w, f), wl) in enumerate(zip(line.words, widths, strict=True)):
+        # Word processors write the space character too; extractors rely on it.
+        tw.append((x, base), w if i == last else w + " ", font=FONTS[f], fontsize=size)
         x += wl + gap
     return (round(start, 2), round(base - size * 0.75, 2), round(x - gap, 2), round(base + size * 0.25, 2))
 

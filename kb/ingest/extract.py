@@ -135,7 +135,7 @@ def _in_margin(line: Line, height: float) -> bool:
     return line.y1 < height * MARGIN_ZONE + 2 or line.y0 > height * (1 - MARGIN_ZONE) - 2
 
 
-def strip_margins(pages: list[list[Line]], heights: list[float]) -> tuple[list[list[Line]], list[str], dict[int, int]]:
+def strip_margins(pages: list[list[Line]], heights: list[float]) -> tuple[list[list[Line]], list[str], dict[int, list[int]]]:
     """Remove running headers, footers and page numbers.
 
     A margin line is running matter when its text (digits folded) repeats on other pages or
@@ -147,7 +147,7 @@ def strip_margins(pages: list[list[Line]], heights: list[float]) -> tuple[list[l
     n = len(pages)
     repeat = 2 if n <= 6 else max(3, round(0.1 * n))
     removed: Counter[str] = Counter()
-    numbers: dict[int, int] = {}
+    numbers: dict[int, list[int]] = {}
     kept_pages: list[list[Line]] = []
     for idx, (lines, h) in enumerate(zip(pages, heights, strict=True)):
         kept = []
@@ -156,33 +156,33 @@ def strip_margins(pages: list[list[Line]], heights: list[float]) -> tuple[list[l
                 key = _margin_key(ln.text)
                 bare = _PAGE_NUMBER.match(ln.text)
                 if bare or keys[key] >= repeat:
-                    if bare:
-                        numbers.setdefault(idx, int(bare.group(1)))
-                    else:
+                    if not bare:
                         removed[ln.text] += 1
-                        m = _NUMBER_IN_MARGIN.findall(ln.text)
-                        if m and idx not in numbers:
-                            numbers[idx] = int(m[-1])
+                    numbers.setdefault(idx, []).extend(int(x) for x in _NUMBER_IN_MARGIN.findall(ln.text))
                     continue
             kept.append(ln)
         kept_pages.append(kept)
     return kept_pages, [t for t, _ in removed.most_common()], numbers
 
 
-def page_labels(doc: pymupdf.Document | None, n_pages: int, numbers: dict[int, int]) -> list[str]:
-    """Printed page labels: the PDF's own labels, else numbers read in the margins, else 1..n."""
+def page_labels(doc: pymupdf.Document | None, n_pages: int, numbers: dict[int, list[int]]) -> list[str]:
+    """Printed page labels: the PDF's own labels, else numbers read in the margins, else 1..n.
+
+    Margin numbers count only when they advance with the pages (a year in a footer does not);
+    a page before the first printed number (a download cover) gets an empty label.
+    """
     if doc is not None:
         try:
             labels = [doc[i].get_label() for i in range(n_pages)]
         except Exception:
             labels = []
-        if labels and all(labels) and len(set(labels)) == n_pages:
+        if labels and all(labels) and len(set(labels)) == n_pages and labels != [str(i + 1) for i in range(n_pages)]:
             return labels
-    offsets = Counter(num - idx for idx, num in numbers.items())
+    offsets = Counter(num - idx for idx, nums in numbers.items() for num in set(nums))
     if offsets:
         offset, support = offsets.most_common(1)[0]
-        if support >= 2 or (n_pages == 1 and support == 1):
-            return [str(i + offset) for i in range(n_pages)] if offset + 0 >= 0 else []
+        if support >= max(2, len(numbers) // 3) and offset > -n_pages:
+            return [str(i + offset) if i + offset >= 1 else "" for i in range(n_pages)]
     return [str(i + 1) for i in range(n_pages)]
 
 
@@ -199,7 +199,11 @@ def _find_gutter(lines: list[Line]) -> float | None:
     crossing = ((x0 < xs - 1) & (x1 > xs + 1)).sum(axis=1)
     on_left = (x1 <= xs + 1).sum(axis=1)
     on_right = (x0 >= xs - 1).sum(axis=1)
-    ok = (on_left >= 4) & (on_right >= 4) & (crossing <= 0.25 * len(lines))
+    narrow = (x1 - x0) < 0.55 * (right - left)
+    n_narrow = int(narrow.sum())
+    if n_narrow < 8:
+        return None
+    ok = (on_left >= 4) & (on_right >= 4) & (crossing <= 0.5 * len(lines)) & (on_left + on_right >= 0.8 * n_narrow)
     if not ok.any():
         return None
     balance = np.minimum(on_left, on_right)
@@ -276,7 +280,7 @@ def build_paragraphs(pages: list[list[Line]]) -> list[Paragraph]:
     groups: list[list[Line]] = []
     for page in pages:
         for ln in page:
-            if groups and not _starts_paragraph(groups[-1][-1], ln, pitch):
+            if groups and not _starts_paragraph(groups[-1][-1], ln, pitch * ln.size / body_size):
                 groups[-1].append(ln)
             else:
                 groups.append([ln])
@@ -286,7 +290,7 @@ def build_paragraphs(pages: list[list[Line]]) -> list[Paragraph]:
 def _starts_paragraph(prev: Line, ln: Line, pitch: float) -> bool:
     p_left, p_right = prev.col_left, prev.col_right
     left = ln.col_left
-    if prev.bold != ln.bold or abs(prev.size - ln.size) > 0.6:
+    if prev.bold != ln.bold or abs(prev.size - ln.size) > 0.6 or _LABEL_START.match(ln.text):
         return True
     same_flow = ln.page == prev.page and abs(left - p_left) < 5 and 0 < ln.y0 - prev.y0
     ends_sentence = prev.text.endswith(_TERMINAL)
@@ -310,6 +314,9 @@ def _starts_paragraph(prev: Line, ln: Line, pitch: float) -> bool:
     return ends_sentence and short_prev
 
 
+_LABEL_START = re.compile(
+    r"^(?:УДК|UDC|DOI|ББК|Ключевые слова|Ключові слова|Keywords|Key words|Index Terms|Abstract|Аннотация|"
+    r"Анотація|E-mail|Received|Поступила)\b", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"^(?:\[\d{1,3}\]|\d{1,3}[.)]\s?\S|[-–•]\s)")
 
 

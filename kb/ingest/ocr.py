@@ -12,7 +12,7 @@ import pymupdf
 from kb.ingest.model import Line
 
 OCR_LANGUAGES = "rus+eng"
-OCR_DPI = 300
+OCR_DPI = 200
 
 
 @functools.cache

@@ -5,6 +5,7 @@ Kept free of PDF concerns so that each rule can be tested on plain strings.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -83,14 +84,41 @@ _COMPOUND_RIGHT = {"то", "либо", "нибудь", "таки", "ка", "as",
                    "scale", "specific", "related", "term", "sized", "making", "up", "known"}
 
 
+_SPLIT_WORD = re.compile(r"[^\W\d_]*[-\u00ad]\n[^\W\d_]*")
+
+
 class Lexicon:
     """Word counts of a whole document, used to decide whether a line-end hyphen is real."""
 
     def __init__(self, lines: Iterable[str] = ()):
-        self.counts: Counter[str] = Counter(w.lower() for w in _WORD.findall("\n".join(lines)))
+        # The halves of words split at line ends are not words: leave them out.
+        text = _SPLIT_WORD.sub(" ", "\n".join(lines))
+        self.counts: Counter[str] = Counter(w.lower() for w in _WORD.findall(text))
+        self._stems: Counter[str] | None = None
 
     def count(self, word: str) -> int:
         return self.counts.get(word.lower(), 0)
+
+    def stem_count(self, word: str) -> int:
+        """How often other forms of the word occur (built on first use: most documents never ask)."""
+        if self._stems is None:
+            self._stems = Counter()
+            for w, n in self.counts.items():
+                if "-" not in w:
+                    self._stems[stem(w)] += n
+        return self._stems.get(stem(word.lower()), 0)
+
+
+@functools.cache
+def _stemmer(language: str):
+    import Stemmer
+
+    return Stemmer.Stemmer(language)
+
+
+def stem(word: str) -> str:
+    language = "russian" if re.search("[а-яё]", word) else "english"
+    return _stemmer(language).stemWord(word)
 
 
 def join_hyphenated(left: str, right: str, lexicon: Lexicon) -> bool:
@@ -111,9 +139,16 @@ def join_hyphenated(left: str, right: str, lexicon: Lexicon) -> bool:
         return False  # Equipment-as-a-Service: the rest of the word has hyphens of its own
     if l_low in _COMPOUND_LEFT or r_low in _COMPOUND_RIGHT:
         return False
+    if lexicon.stem_count(last + right.split("-")[0]):
+        return True  # another form of the joined word occurs: методического / методических
+    if len(last) >= 4 and len(r_low) >= 4 and lexicon.count(last) and lexicon.stem_count(r_low):
+        return False  # both halves are words of this text: бизнес-моделями
     if right[:1].isupper() and not last.isupper():
         return False  # Rhein-Main, Санкт-Петербург
     return True
+
+
+_URL_TAIL = re.compile(r"(?:https?://|www\.|\b10\.\d{4,9}/)\S*[/\-_=&?#]$")
 
 
 def join_lines(lines: list[str], lexicon: Lexicon) -> tuple[str, list[int]]:
@@ -136,6 +171,10 @@ def join_lines(lines: list[str], lexicon: Lexicon) -> tuple[str, list[int]]:
             if join_hyphenated(m.group(1), n.group(1), lexicon):
                 out = out[:-1]
             starts.append(len(out))
+            out += line
+            continue
+        if _URL_TAIL.search(out[-200:]):
+            starts.append(len(out))  # a URL or DOI broken across lines has no space in it
             out += line
             continue
         out = out.rstrip(SOFT_HYPHEN) + " "

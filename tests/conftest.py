@@ -1,0 +1,56 @@
+"""Shared fixtures: PDFs rendered from the seed texts, and the real PDFs beside the checkout."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from kb import samples
+
+REPO = Path(__file__).resolve().parent.parent
+REAL_DIR = REPO.parent / "shared" / "corpus" / "real"
+
+
+def norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@pytest.fixture(scope="session")
+def seeds() -> dict[str, list[samples.Paper]]:
+    path = samples.seeds_dir()
+    if path is None:
+        pytest.skip("seed texts (../shared/seeds) not found")
+    return {f.name[:3]: samples.parse_seed(f.read_text(encoding="utf-8")) for f in sorted(path.glob("*.txt"))}
+
+
+@pytest.fixture(scope="session")
+def pdf_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("pdfs")
+
+
+@pytest.fixture(scope="session")
+def volume(seeds, pdf_dir) -> samples.RenderedPdf:
+    """Single-column proceedings: a leading fragment and three papers, pages from 143."""
+    papers = seeds["000"] + seeds["001"][1:]
+    return samples.render_proceedings(papers, pdf_dir / "volume.pdf", first_page=143)
+
+
+@pytest.fixture(scope="session")
+def journal(seeds, pdf_dir) -> samples.RenderedPdf:
+    """Two-column journal article from page 173, labels carried by the PDF itself."""
+    return samples.render_two_column(seeds["002"], pdf_dir / "journal.pdf", first_page=173)
+
+
+@pytest.fixture(scope="session")
+def journal_no_labels(seeds, pdf_dir) -> samples.RenderedPdf:
+    return samples.render_two_column(seeds["002"], pdf_dir / "journal_nolabels.pdf", first_page=173,
+                                     page_labels_in_pdf=False)
+
+
+@pytest.fixture
+def real_pdfs() -> list[Path]:
+    if not REAL_DIR.is_dir():
+        pytest.skip("real PDFs (../shared/corpus/real) not found")
+    return sorted(REAL_DIR.glob("*.pdf"))
