@@ -43,6 +43,7 @@ def _import_st() -> Any:
     # Set before the import: huggingface_hub reads it once, when it is first imported.
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # no "Loading weights" bar on stderr
     try:
         import sentence_transformers
     except ImportError:
@@ -60,7 +61,8 @@ class SentenceTransformerEmbedder(Embedder):
             self.model = st.SentenceTransformer(model, device="cpu", local_files_only=True)
         except Exception as e:
             if Path(model).expanduser().exists():
-                raise KbError(f"cannot load the sentence-transformers model in {model}: {e}") from None
+                reason = (str(e).strip().splitlines() or [type(e).__name__])[0]
+                raise KbError(f"cannot load the sentence-transformers model in {model}: {reason}") from None
             raise KbError(
                 f"sentence-transformers model {model!r} is not on this machine and weights cannot be "
                 "downloaded here: point --model st:/local/path at a local model folder"
@@ -72,7 +74,7 @@ class SentenceTransformerEmbedder(Embedder):
         if not dim:
             raise KbError(f"cannot tell the embedding size of the sentence-transformers model {model!r}")
         self.dim = int(dim)
-        self.version = f"sentence-transformers {st.__version__}; model {Path(model).name or model}"
+        self.version = f"sentence-transformers {st.__version__}; model {model}"
         self.query_prefix, self.passage_prefix = choose_prefixes(model, getattr(self.model, "prompts", None))
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:

@@ -46,16 +46,21 @@ _NAME_PATTERNS = [
     re.compile(rf"^{_INITIALS}\s?{_SURNAME}$"),                   # И. И. Иванов
     re.compile(rf"^[{_UP}]{{2,}}(?:-[{_UP}]{{2,}})?\s+[{_UP}][{_LO}]+$"),  # ZHOU Xinghong
     re.compile(rf"^[{_UP}]{{2,}}\s+{_INITIALS}$"),                # ИВАНОВ И. И.
+    re.compile(rf"^{_INITIALS}\s?[{_UP}][{_UP}’']+(?:-[{_UP}’']{{2,}})?$"),  # В.К. СЛОБОДЯНЮК
     re.compile(rf"^{_SURNAME}\s+[{_UP}][{_LO}]+\s+[{_UP}][{_LO}]+(?:вич|вна|ична|ичем|ович|евич|івна)$"),
 ]
+# "Andrii Butenko": only trusted in a short line made of such names (an author line).
+_GIVEN_SURNAME = re.compile(rf"^[{_UP}][{_LO}]+\s+{_SURNAME}$")
+_MARKS = r"\d+|[*†‡§¹²³⁴⁵⁶⁷⁸⁹⁰]"
 _ROLE_SPLIT = re.compile(rf"(?<=[.,])\s*(?=[{_UP}][{_LO}]+\s)")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 
 
 def find_names(text: str) -> list[str]:
     """Person names in an author line; role and degree words between them are skipped."""
-    text = re.sub(r"[\d*†‡§¹²³⁴⁵⁶⁷⁸⁹]+(?=[,\s]|$)", "", text)
-    parts = [p.strip(" .;:") + ("." if p.strip().endswith(".") else "") for p in re.split(r"[,;]|\s+и\s+|\s+and\s+|\s+&\s+", text)]
+    pieces = re.split(rf"[,;]|\s+и\s+|\s+and\s+|\s+&\s+|(?<=[{_LO}])(?:{_MARKS})+(?:\s|$)", text)
+    parts = [p.strip(" .;:") + ("." if p.strip().endswith(".") else "") for p in pieces if p and p.strip()]
+    parts = [re.sub(rf"(?:{_MARKS})+$", "", p) for p in parts]
     names: list[str] = []
     i = 0
     while i < len(parts):
@@ -66,6 +71,10 @@ def find_names(text: str) -> list[str]:
         if any(p.match(part) for p in _NAME_PATTERNS):
             names.append(part)
         i += 1
+    if not names and len(text.split()) <= 12:
+        loose = [p.strip() for p in parts if _GIVEN_SURNAME.match(p.strip())]
+        if loose and sum(len(n.split()) for n in loose) >= 0.7 * len(re.findall(rf"[{_UP}{_LO}]+", text)):
+            names = loose
     return names
 
 
@@ -133,7 +142,13 @@ def parse_front(paras: list[Paragraph], body_size: float) -> tuple[_Front, int]:
             f.udc = m.group(1).strip() if m else None
             d = DOI.search(text)
             f.doi = f.doi or (d.group(1).rstrip(".,;") if d else None)
-        elif re.match(r"^(?:DOI|ББК|BBK|ISSN|ISBN)\b", text, re.IGNORECASE) and n_words < 12:
+            rest = DOI.sub("", text[m.end():] if m else "").replace("DOI:", "").strip(" ,;")
+            names_part, affil = _split_author_affiliation(rest)
+            if find_names(names_part):  # УДК 622.271 В.К. СЛОБОДЯНЮК, канд. техн. наук, ...
+                f.authors = find_names(names_part)
+                f.affiliation = affil
+        elif (re.match(r"^(?:DOI|ББК|BBK|ISSN|ISBN)\b", text, re.IGNORECASE) and n_words < 12) \
+                or sum(c.isalpha() for c in text) < 3:
             d = DOI.search(text)
             f.doi = f.doi or (d.group(1).rstrip(".,;") if d else None)
         elif _KEYWORDS.match(text):
@@ -150,7 +165,8 @@ def parse_front(paras: list[Paragraph], body_size: float) -> tuple[_Front, int]:
             names_part, affil = _split_author_affiliation(text)
             f.authors = find_names(names_part)
             f.affiliation = f.affiliation or affil
-        elif f.title is None and _is_title_like(p, body_size) and not find_names(text):
+        elif f.title is None and _is_title_like(p, body_size) and not find_names(text) \
+                and sum(c.isalpha() for c in text) >= 3:
             f.title = text
         elif f.title is not None and i > 0 and _is_title_like(p, body_size) and paras[i - 1].text == f.title \
                 and not find_names(text) and not _AFFIL.search(text) and p.bold == paras[i - 1].bold:
@@ -186,12 +202,43 @@ def _year_from_margins(doc: Document) -> int | None:
     return None
 
 
+_DOT_LEADER = re.compile(r"\.{5,}|…{2,}")
+
+
+def _title_block_starts(paras: list[Paragraph], body_size: float) -> list[int]:
+    """Paper starts in a volume without УДК lines: a title run directly followed by an author line."""
+    starts = []
+    i = 0
+    while i < len(paras):
+        p = paras[i]
+        if not _is_title_candidate(p, body_size):
+            i += 1
+            continue
+        j = i + 1
+        while j < len(paras) and _is_title_candidate(paras[j], body_size) and paras[j].size == p.size \
+                and not find_names(paras[j].text):
+            j += 1
+        if j < len(paras) and len(paras[j].text.split()) <= 25 and find_names(paras[j].text) \
+                and not _DOT_LEADER.search(paras[j].text):
+            starts.append(i)
+        i = j
+    return starts
+
+
+def _is_title_candidate(p: Paragraph, body_size: float) -> bool:
+    text = p.text.strip()
+    return (_is_title_like(p, body_size) and sum(c.isalpha() for c in text) >= 10
+            and not _DOT_LEADER.search(text) and not is_reference_heading(p) and not find_names(text))
+
+
 def split_papers(doc: Document) -> list[Paper]:
     paras = doc.paragraphs
     if not paras:
         return []
     body_size = _body_size(doc)
-    starts = [i for i, p in enumerate(paras) if UDC_START.match(p.text.strip())]
+    udc = [i for i, p in enumerate(paras) if UDC_START.match(p.text.strip())]
+    blocks = [i for i in _title_block_starts(paras, body_size) if not any(-3 <= i - u <= 4 for u in udc)]
+    starts = sorted(udc + blocks) if len(udc) + len(blocks) >= 2 else udc
     if not starts:
         starts = [0]
     volume_year = _year_from_margins(doc)

@@ -28,7 +28,9 @@ SOFT_HYPHEN = "\u00ad"
 
 def clean_line(text: str) -> str:
     """Clean one extracted line; a soft hyphen at the end is kept so the joiner can see it."""
-    text = unicodedata.normalize("NFC", text).translate(_TRANS)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    text = text.translate(_TRANS)
     trailing_soft = text.rstrip().endswith(SOFT_HYPHEN)
     text = text.replace(SOFT_HYPHEN, "")
     text = _SPACES.sub(" ", text).strip()
@@ -84,7 +86,7 @@ _COMPOUND_RIGHT = {"то", "либо", "нибудь", "таки", "ка", "as",
                    "scale", "specific", "related", "term", "sized", "making", "up", "known"}
 
 
-_SPLIT_WORD = re.compile(r"[^\W\d_]*[-\u00ad]\n[^\W\d_]*")
+_SPLIT_WORD = re.compile(r"(?<![^\W\d_])[^\W\d_]*[-\u00ad]\n[^\W\d_]*")
 
 
 class Lexicon:
@@ -116,8 +118,11 @@ def _stemmer(language: str):
     return Stemmer.Stemmer(language)
 
 
+_CYRILLIC = re.compile("[а-яё]")
+
+
 def stem(word: str) -> str:
-    language = "russian" if re.search("[а-яё]", word) else "english"
+    language = "russian" if _CYRILLIC.search(word) else "english"
     return _stemmer(language).stemWord(word)
 
 
