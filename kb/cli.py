@@ -63,12 +63,19 @@ def _pages_text(pages: dict) -> str:
 @click.option("--no-ocr", is_flag=True, help="Do not OCR image-only pages.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the summary.")
 @click.option("--json", "as_json", is_flag=True, help="Print the per-file results as JSON.")
+@click.option("--model", default=None, help="Embedder for a new knowledge base (default use-m3; st:NAME_OR_PATH).")
+@click.option("--no-embed", is_flag=True, help="Store text and full-text index only; embed later with `kb reindex`.")
 @click.pass_context
-def ingest(ctx, paths, force, no_ocr, quiet, as_json):
+def ingest(ctx, paths, force, no_ocr, quiet, as_json, model, no_embed):
     """Add PDF, .txt and .md files (or folders of them) to the knowledge base."""
     from kb.ingest import pipeline
+    from kb.search import indexing, vectors
 
     conn = _conn(ctx, create=True)
+    embedder = None if no_embed else indexing.embedder_for(conn, ctx.obj["kb_dir"], model)
+    if embedder is not None:
+        vectors.check_embedder(conn, embedder)
+    hook = indexing.passage_hook(embedder)
     files = [p for p, problem in pipeline.expand_paths(paths) if problem is None]
     show_bar = not quiet and not as_json and sys.stderr.isatty() and len(files) > 1
     bar = click.progressbar(length=len(files), label="Ingesting", file=sys.stderr) if show_bar else None
@@ -84,9 +91,10 @@ def ingest(ctx, paths, force, no_ocr, quiet, as_json):
 
     if bar is not None:
         with bar:
-            report = pipeline.ingest(conn, paths, force=force, use_ocr=not no_ocr, progress=progress)
+            report = pipeline.ingest(conn, paths, force=force, use_ocr=not no_ocr, progress=progress,
+                                     on_passages=hook)
     else:
-        report = pipeline.ingest(conn, paths, force=force, use_ocr=not no_ocr, progress=progress)
+        report = pipeline.ingest(conn, paths, force=force, use_ocr=not no_ocr, progress=progress, on_passages=hook)
     if as_json:
         _echo_json([r.__dict__ for r in report.results])
     summary = (f"{report.count('ingested')} file(s) ingested, {report.count('skipped')} unchanged, "
@@ -158,6 +166,60 @@ def stats(ctx, as_json):
         return
     for key, value in data.items():
         click.echo(f"{key:<16}{value}")
+
+
+@cli.command()
+@click.argument("query")
+@click.option("-k", "k", default=10, show_default=True, help="Number of passages.")
+@click.option("--mode", type=click.Choice(["hybrid", "dense", "lexical"]), default="hybrid", show_default=True)
+@click.option("--lang", help="Only passages in this language (ru, en, uk, ...).")
+@click.option("--year", help="Year or range: 2020, 2018-2022, 2020-, -2019.")
+@click.option("--author", help="Only papers with an author containing this text.")
+@click.option("--paper", type=int, help="Only this paper (id from `kb papers`).")
+@click.option("--section", help="abstract, body, or a word of the section heading.")
+@click.option("--style", type=click.Choice(["gost", "apa"]), default="gost", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON array of hits.")
+@click.option("--model", default=None, help="Embedder (must match the one that built the knowledge base).")
+@click.pass_context
+def search(ctx, query, k, mode, lang, year, author, paper, section, style, fmt, as_json, model):
+    """Find the passages that answer QUERY, in any language, with citations."""
+    from kb import render
+    from kb.search import indexing, lexical
+    from kb.search.search import Filters, Searcher, parse_years
+
+    conn = _conn(ctx)
+    lexical.ensure_index(conn)
+    embedder = None if mode == "lexical" else indexing.embedder_for(conn, ctx.obj["kb_dir"], model)
+    try:
+        year_from, year_to = parse_years(year)
+    except ValueError as exc:
+        raise KbError(f"--year: expected 2020, 2018-2022, 2020- or -2019, got {year!r}") from exc
+    filters = Filters(lang=lang, year_from=year_from, year_to=year_to, author=author, paper=paper, section=section)
+    hits = Searcher(conn, ctx.obj["kb_dir"], embedder).search(query, k=k, mode=mode, filters=filters)
+    if as_json:
+        _echo_json([render.hit_json(h, style) for h in hits])
+    elif fmt == "markdown":
+        click.echo(render.hits_markdown(query, hits, style))
+    else:
+        click.echo(render.hits_text(query, hits, style, color=sys.stdout.isatty()))
+
+
+@cli.command()
+@click.option("--model", default=None, help="Embedder to use from now on (default: the current one).")
+@click.pass_context
+def reindex(ctx, model):
+    """Re-embed every passage (e.g. with another --model) and rebuild the search indexes."""
+    from kb.search import indexing, lexical, vectors
+
+    conn = _conn(ctx)
+    embedder = indexing.embedder_for(conn, ctx.obj["kb_dir"], model or None)
+    vectors.clear(conn)
+    lexical.ensure_index(conn)
+    total = conn.execute("SELECT count(*) FROM passages").fetchone()[0]
+    with click.progressbar(length=total, label="Embedding", file=sys.stderr) as bar:
+        n = vectors.embed_missing(conn, embedder, progress=bar.update)
+    click.echo(f"{n} passages embedded with {embedder.name} ({embedder.dim}-d)")
 
 
 def main() -> None:

@@ -13,6 +13,11 @@ def _labels(conn: sqlite3.Connection, file_id: int) -> dict[int, str]:
     return {r["idx"]: r["label"] for r in conn.execute("SELECT idx, label FROM pages WHERE file_id = ?", (file_id,))}
 
 
+def labels_for_paper(conn: sqlite3.Connection, paper_id: int) -> dict[int, str]:
+    row = conn.execute("SELECT file_id FROM papers WHERE id = ?", (paper_id,)).fetchone()
+    return _labels(conn, row[0]) if row else {}
+
+
 def display_path(path: str) -> str:
     try:
         rel = os.path.relpath(path)

@@ -175,8 +175,11 @@ def test_unknown_spec_is_a_kb_error(spec):
         ("/snapshots/3e5f0a1b", None, ("", "")),  # "e5" inside a hash is not an E5 model
         ("bge-m3", {"query": "Represent this: ", "passage": ""}, ("Represent this: ", "")),
         ("e5-mistral", {"query": "Instruct: find\nQuery: "}, ("Instruct: find\nQuery: ", "")),
-        ("nomic", {"query": "search_query: ", "document": "search_document: "},
-         ("search_query: ", "search_document: ")),
+        (
+            "nomic",
+            {"query": "search_query: ", "document": "search_document: "},
+            ("search_query: ", "search_document: "),
+        ),
     ],
 )
 def test_choose_prefixes(name, prompts, expected):

@@ -84,4 +84,4 @@ def _create(key: str, cache_dir: Path | None) -> Embedder:
         return UseEmbedder(cache_dir=cache_dir)
     from kb.embed.st import SentenceTransformerEmbedder
 
-    return SentenceTransformerEmbedder(key[len(_ST_PREFIX):])
+    return SentenceTransformerEmbedder(key[len(_ST_PREFIX) :])

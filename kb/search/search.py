@@ -1,0 +1,194 @@
+"""Query -> cited hits: dense and lexical candidates, fused, filtered, with their papers.
+
+Modes: `hybrid` (default), `dense`, `lexical`. Filters narrow the candidate set in SQL
+first, so a filtered search still returns k hits when k exist.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from kb import library
+from kb.embed.base import Embedder
+from kb.ingest import lang as langid
+from kb.search import dense, fusion, lexical, vectors
+
+MODES = ("hybrid", "dense", "lexical")
+CANDIDATES = 100
+
+
+@dataclass
+class Filters:
+    lang: str | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+    author: str | None = None
+    paper: int | None = None
+    section: str | None = None
+
+    def active(self) -> bool:
+        return any(v is not None for v in self.__dict__.values())
+
+    def sql(self) -> tuple[str, list]:
+        where, args = [], []
+        if self.lang:
+            where.append("ps.lang = ?")
+            args.append(self.lang)
+        if self.year_from is not None:
+            where.append("p.year >= ?")
+            args.append(self.year_from)
+        if self.year_to is not None:
+            where.append("p.year <= ?")
+            args.append(self.year_to)
+        if self.author:
+            where.append("lower(p.authors) LIKE ?")
+            args.append(f"%{self.author.lower()}%")
+        if self.paper is not None:
+            where.append("p.id = ?")
+            args.append(self.paper)
+        if self.section:
+            where.append("(ps.section = ? OR lower(coalesce(ps.heading, '')) LIKE ?)")
+            args += [self.section, f"%{self.section.lower()}%"]
+        return " AND ".join(where) or "1", args
+
+
+def parse_years(spec: str | None) -> tuple[int | None, int | None]:
+    """'2020', '2018-2022', '2020-', '-2019' -> (from, to)."""
+    if not spec:
+        return None, None
+    spec = spec.replace("–", "-").strip()
+    if "-" not in spec:
+        return int(spec), int(spec)
+    lo, hi = spec.split("-", 1)
+    return (int(lo) if lo.strip() else None), (int(hi) if hi.strip() else None)
+
+
+@dataclass
+class Hit:
+    rank: int
+    score: float
+    passage_id: int
+    text: str
+    paper: dict
+    pages: dict
+    section: str
+    heading: str | None
+    lang: str | None
+    source: str
+    scores: dict = field(default_factory=dict)
+
+    def as_json(self) -> dict:
+        paper = {k: self.paper[k] for k in ("id", "title", "authors", "year", "lang", "doi")}
+        return {"rank": self.rank, "score": round(self.score, 4), "id": self.passage_id, "text": self.text,
+                "paper": paper, "pages": self.pages, "section": self.section, "heading": self.heading,
+                "lang": self.lang, "source": self.source, "scores": self.scores}
+
+
+class Searcher:
+    """Holds the connection, the embedder and the dense index for repeated queries."""
+
+    def __init__(self, conn: sqlite3.Connection, kb_dir: Path, embedder: Embedder | None):
+        self.conn = conn
+        self.kb_dir = Path(kb_dir)
+        self.embedder = embedder
+        self._dense: dense.DenseIndex | None = None
+        if embedder is not None:
+            vectors.check_embedder(conn, embedder)
+
+    @property
+    def dense_index(self) -> dense.DenseIndex:
+        if self._dense is None:
+            assert self.embedder is not None
+            self._dense = dense.open_index(self.conn, self.kb_dir, self.embedder.name, self.embedder.dim)
+        return self._dense
+
+    def allowed(self, filters: Filters) -> set[int] | None:
+        if not filters.active():
+            return None
+        where, args = filters.sql()
+        rows = self.conn.execute(
+            f"SELECT ps.id FROM passages ps JOIN papers p ON p.id = ps.paper_id WHERE {where}", args)
+        return {r[0] for r in rows}
+
+    def candidates(self, query: str, mode: str, allowed: set[int] | None, k: int) -> list[fusion.Candidate]:
+        n = max(CANDIDATES, 5 * k)
+        cands: dict[int, fusion.Candidate] = {}
+        qvec = None
+        if mode in ("hybrid", "dense"):
+            qvec = self.embedder.embed_queries([query])[0]
+            want = n if allowed is None else min(len(self.dense_index.ids), max(n, 20 * n))
+            for pid, sim in self.dense_index.search(qvec, want):
+                if allowed is None or pid in allowed:
+                    cands[pid] = fusion.Candidate(pid, dense=sim)
+        if mode in ("hybrid", "lexical"):
+            for pid, bm25 in lexical.search(self.conn, query, n if allowed is None else 20 * n):
+                if allowed is None or pid in allowed:
+                    cands.setdefault(pid, fusion.Candidate(pid)).lexical = bm25
+        if qvec is not None:
+            self._fill_dense(cands, qvec)
+        return list(cands.values())
+
+    def _fill_dense(self, cands: dict[int, fusion.Candidate], qvec: np.ndarray) -> None:
+        """Passage and best-sentence similarity for every candidate (lexical ones lack them)."""
+        ids = list(cands)
+        missing = [pid for pid in ids if cands[pid].dense == 0.0]
+        if missing:
+            marks = ",".join("?" * len(missing))
+            for pid, blob in self.conn.execute(
+                    f"SELECT passage_id, vec FROM passage_vectors WHERE passage_id IN ({marks})", missing):
+                cands[pid].dense = float(np.frombuffer(blob, dtype=np.float32) @ qvec)
+        best = fusion.best_sentence_scores(qvec, vectors.sentence_vectors_for(self.conn, ids, len(qvec)))
+        for pid, c in cands.items():
+            c.dense = fusion.dense_score(c.dense, best.get(pid))
+
+    def search(self, query: str, *, k: int = 10, mode: str = "hybrid", filters: Filters | None = None) -> list[Hit]:
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}")
+        filters = filters or Filters()
+        allowed = self.allowed(filters)
+        cands = self.candidates(query, mode, allowed, k)
+        self._attach_lang(cands)
+        if mode == "lexical":
+            for c in cands:
+                c.score = c.lexical
+            ranked = sorted(cands, key=lambda c: c.score, reverse=True)
+        elif mode == "dense":
+            for c in cands:
+                c.score = c.dense
+            ranked = sorted(cands, key=lambda c: c.score, reverse=True)
+        else:
+            ranked = fusion.fuse(cands, langid.script_lang(query))
+        return self._hits(ranked[:k])
+
+    def _attach_lang(self, cands: list[fusion.Candidate]) -> None:
+        if not cands:
+            return
+        marks = ",".join("?" * len(cands))
+        langs = dict(self.conn.execute(f"SELECT id, lang FROM passages WHERE id IN ({marks})",
+                                       [c.passage_id for c in cands]).fetchall())
+        for c in cands:
+            c.lang = langs.get(c.passage_id)
+
+    def _hits(self, ranked: list[fusion.Candidate]) -> list[Hit]:
+        hits = []
+        papers: dict[int, dict] = {}
+        for rank, c in enumerate(ranked, 1):
+            row = self.conn.execute("SELECT * FROM passages WHERE id = ?", (c.passage_id,)).fetchone()
+            if row["paper_id"] not in papers:
+                prow = self.conn.execute("SELECT * FROM papers WHERE id = ?", (row["paper_id"],)).fetchone()
+                papers[row["paper_id"]] = library.paper_dict(self.conn, prow)
+            paper = papers[row["paper_id"]]
+            labels = library.labels_for_paper(self.conn, row["paper_id"])
+            hits.append(Hit(
+                rank=rank, score=c.score, passage_id=c.passage_id, text=row["text"],
+                paper=paper,
+                pages=library.page_span(labels, row["page_first"], row["page_last"]),
+                section=row["section"], heading=row["heading"], lang=row["lang"], source=paper["source"],
+                scores={"dense": round(c.dense, 4), "bm25": round(c.lexical, 4)},
+            ))
+        return hits
+
