@@ -213,7 +213,7 @@ def reindex(ctx, model):
     from kb.search import indexing, lexical, vectors
 
     conn = _conn(ctx)
-    embedder = indexing.embedder_for(conn, ctx.obj["kb_dir"], model or None)
+    embedder = indexing.embedder_for(conn, ctx.obj["kb_dir"], model or None, switching=True)
     vectors.clear(conn)
     lexical.ensure_index(conn)
     total = conn.execute("SELECT count(*) FROM passages").fetchone()[0]

@@ -29,13 +29,15 @@ class Candidate:
     score: float = 0.0
 
 
-def dense_score(passage_sim: float, best_sentence: float | None, weight: float = SENTENCE_WEIGHT) -> float:
+def dense_score(passage_sim: float, best_sentence: float | None, weight: float | None = None) -> float:
+    weight = SENTENCE_WEIGHT if weight is None else weight
     if best_sentence is None:
         return passage_sim
     return (1 - weight) * passage_sim + weight * max(best_sentence, passage_sim)
 
 
-def fuse(cands: list[Candidate], query_lang: str | None, *, lexical_weight: float = LEXICAL_WEIGHT) -> list[Candidate]:
+def fuse(cands: list[Candidate], query_lang: str | None, *, lexical_weight: float | None = None) -> list[Candidate]:
+    lexical_weight = LEXICAL_WEIGHT if lexical_weight is None else lexical_weight
     top_bm25 = max((c.lexical for c in cands), default=0.0)
     for c in cands:
         bonus = 0.0

@@ -9,16 +9,25 @@ import sqlite3
 from pathlib import Path
 
 from kb.embed.base import DEFAULT_SPEC, Embedder, canonical_spec, get_embedder
+from kb.errors import EmbedderMismatch
 from kb.ingest.model import Passage
 from kb.search import lexical, vectors
 
 
-def embedder_for(conn: sqlite3.Connection, kb_dir: Path, spec: str | None = None) -> Embedder:
-    """The embedder to use: the one asked for, else the one that made the stored vectors."""
+def embedder_for(conn: sqlite3.Connection, kb_dir: Path, spec: str | None = None, *,
+                 switching: bool = False) -> Embedder:
+    """The embedder to use: the one asked for, else the one that made the stored vectors.
+
+    Asking for another model than the stored vectors' is an error unless `switching` (reindex).
+    """
+    rec = vectors.recorded_embedder(conn)
     if spec is None:
-        rec = vectors.recorded_embedder(conn)
         spec = rec["name"] if rec else DEFAULT_SPEC
     key = canonical_spec(spec)
+    if rec is not None and rec["name"] != key and not switching:
+        raise EmbedderMismatch(
+            f"this knowledge base was indexed with {rec['name']} ({rec['dim']}-d), not {key}; "
+            f"search with --model {rec['name']}, or re-embed with `kb reindex --model {key}`")
     return get_embedder(key, cache_dir=Path(kb_dir) / "cache" / key.replace(":", "_").replace("/", "_")[:80])
 
 

@@ -45,14 +45,14 @@ class Filters:
             where.append("p.year <= ?")
             args.append(self.year_to)
         if self.author:
-            where.append("lower(p.authors) LIKE ?")
-            args.append(f"%{self.author.lower()}%")
+            where.append("instr(casefold(p.authors), ?) > 0")
+            args.append(self.author.casefold())
         if self.paper is not None:
             where.append("p.id = ?")
             args.append(self.paper)
         if self.section:
-            where.append("(ps.section = ? OR lower(coalesce(ps.heading, '')) LIKE ?)")
-            args += [self.section, f"%{self.section.lower()}%"]
+            where.append("(ps.section = ? OR instr(casefold(coalesce(ps.heading, '')), ?) > 0)")
+            args += [self.section, self.section.casefold()]
         return " AND ".join(where) or "1", args
 
 

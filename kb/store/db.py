@@ -47,6 +47,9 @@ def connect(kb_dir: Path, *, create: bool = True) -> sqlite3.Connection:
     try:
         conn = sqlite3.connect(path, timeout=30.0, isolation_level=None)
         conn.row_factory = sqlite3.Row
+        # SQLite's lower() only folds ASCII; filters on Cyrillic names need real case folding.
+        conn.create_function("casefold", 1, lambda s: s.casefold() if isinstance(s, str) else s,
+                             deterministic=True)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA synchronous=NORMAL")
