@@ -138,14 +138,16 @@ def main() -> None:
 
 def sweep(searcher: Searcher, queries: list[dict], relevant: dict[str, set[int]]) -> None:
     """Hybrid nDCG@10 per kind for a grid of fusion weights (to show how sensitive the choice is)."""
-    print(f"{'sent_w':>7}{'lex_w':>7}" + "".join(f"{k:>12}" for k in (*KINDS, "overall")))
-    base_s, base_l = fusion.SENTENCE_WEIGHT, fusion.LEXICAL_WEIGHT
-    for sw in (0.0, 0.25, 0.5, 0.75):
+    print(f"{'sent_w':>7}{'lex_w':>7}{'power':>7}" + "".join(f"{k:>12}" for k in (*KINDS, "overall")))
+    base = fusion.SENTENCE_WEIGHT, fusion.LEXICAL_WEIGHT, fusion.COVERAGE_POWER
+    for sw in (0.25, 0.5, 0.75):
         for lw in (0.0, 0.06, 0.12, 0.2, 0.3):
-            fusion.SENTENCE_WEIGHT, fusion.LEXICAL_WEIGHT = sw, lw
-            s = evaluate_hybrid(searcher, queries, relevant)
-            print(f"{sw:>7.2f}{lw:>7.2f}" + "".join(f"{s.get(k, 0):>12.3f}" for k in (*KINDS, "overall")))
-    fusion.SENTENCE_WEIGHT, fusion.LEXICAL_WEIGHT = base_s, base_l
+            for power in (1.0, 2.0, 3.0):
+                fusion.SENTENCE_WEIGHT, fusion.LEXICAL_WEIGHT, fusion.COVERAGE_POWER = sw, lw, power
+                s = evaluate_hybrid(searcher, queries, relevant)
+                print(f"{sw:>7.2f}{lw:>7.2f}{power:>7.1f}"
+                      + "".join(f"{s.get(k, 0):>12.3f}" for k in (*KINDS, "overall")))
+    fusion.SENTENCE_WEIGHT, fusion.LEXICAL_WEIGHT, fusion.COVERAGE_POWER = base
 
 
 def evaluate_hybrid(searcher: Searcher, queries: list[dict], relevant: dict[str, set[int]]) -> dict[str, float]:

@@ -299,6 +299,8 @@ def _starts_paragraph(prev: Line, ln: Line, pitch: float) -> bool:
     if same_flow:
         if ln.y0 - prev.y0 > 1.5 * pitch:
             return True
+        if _centered(prev) != _centered(ln):
+            return True  # a centred affiliation line, then the body
         if indented and (ends_sentence or short_prev):
             return True
         if short_prev and ends_sentence:
@@ -312,6 +314,11 @@ def _starts_paragraph(prev: Line, ln: Line, pitch: float) -> bool:
     if ends_sentence and ln.text[:1].isupper() and _is_list_item(ln.text):
         return True
     return ends_sentence and short_prev
+
+
+def _centered(ln: Line) -> bool:
+    left, right = ln.x0 - ln.col_left, ln.col_right - ln.x1
+    return left > 1.5 * ln.size and right > 1.5 * ln.size and abs(left - right) < 1.5 * ln.size
 
 
 _LABEL_START = re.compile(

@@ -16,7 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 
 SENTENCE_WEIGHT = 0.5  # dense score = (1 - w) * passage similarity + w * best sentence similarity
-LEXICAL_WEIGHT = 0.12  # size of the BM25 bonus relative to cosine similarities
+LEXICAL_WEIGHT = 0.30  # size of the lexical bonus relative to cosine similarities
+COVERAGE_POWER = 2.0  # the bonus grows with the square of query coverage: partial overlap counts little
+OTHER_LANG_FACTOR = 0.5
 
 
 @dataclass
@@ -25,6 +27,7 @@ class Candidate:
     dense: float = 0.0
     sentence: float = 0.0
     lexical: float = 0.0  # raw BM25
+    coverage: float = 0.0  # IDF-weighted share of query stems found in the passage
     lang: str | None = None
     score: float = 0.0
 
@@ -38,14 +41,10 @@ def dense_score(passage_sim: float, best_sentence: float | None, weight: float |
 
 def fuse(cands: list[Candidate], query_lang: str | None, *, lexical_weight: float | None = None) -> list[Candidate]:
     lexical_weight = LEXICAL_WEIGHT if lexical_weight is None else lexical_weight
-    top_bm25 = max((c.lexical for c in cands), default=0.0)
     for c in cands:
-        bonus = 0.0
-        if top_bm25 > 0 and c.lexical > 0:
-            rel = c.lexical / top_bm25
-            same_lang = query_lang is None or c.lang is None or c.lang == query_lang
-            bonus = lexical_weight * rel * (1.0 if same_lang else 0.5)
-        c.score = c.dense + bonus
+        same_lang = query_lang is None or c.lang is None or c.lang == query_lang
+        bonus = lexical_weight * c.coverage ** COVERAGE_POWER
+        c.score = c.dense + bonus * (1.0 if same_lang else OTHER_LANG_FACTOR)
     return sorted(cands, key=lambda c: c.score, reverse=True)
 
 

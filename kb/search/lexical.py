@@ -6,6 +6,7 @@ reach FTS5, so "цифровых технологий" matches "цифровые
 
 from __future__ import annotations
 
+import math
 import re
 import sqlite3
 from collections.abc import Iterable
@@ -74,3 +75,30 @@ def search(conn: sqlite3.Connection, query: str, limit: int = 100) -> list[tuple
         "SELECT rowid, -bm25(passages_fts) FROM passages_fts WHERE passages_fts MATCH ? "
         "ORDER BY bm25(passages_fts) LIMIT ?", (expr, limit)).fetchall()
     return [(int(r[0]), float(r[1])) for r in rows]
+
+
+def idf_weights(conn: sqlite3.Connection, terms: list[str]) -> dict[str, float]:
+    """BM25-style inverse document frequency of each stem."""
+    if not terms:
+        return {}
+    n_docs = conn.execute("SELECT count(*) FROM passages_fts").fetchone()[0] or 1
+    marks = ",".join("?" * len(terms))
+    df = dict(conn.execute(f"SELECT term, doc FROM passages_fts_vocab WHERE term IN ({marks})", terms).fetchall())
+    return {t: math.log((n_docs - df.get(t, 0) + 0.5) / (df.get(t, 0) + 0.5) + 1.0) for t in terms}
+
+
+def coverage(conn: sqlite3.Connection, query: str, ids: list[int]) -> dict[int, float]:
+    """Share of the query's (IDF-weighted) stems that each passage contains, 0..1."""
+    terms = list(dict.fromkeys(analyze(query)))
+    weights = idf_weights(conn, terms)
+    total = sum(weights.values())
+    if not ids or total <= 0:
+        return {}
+    out = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        for rowid, stems in conn.execute(f"SELECT rowid, stems FROM passages_fts WHERE rowid IN ({marks})", chunk):
+            present = set(stems.split())
+            out[rowid] = sum(w for t, w in weights.items() if t in present) / total
+    return out

@@ -130,6 +130,9 @@ class Searcher:
                     cands.setdefault(pid, fusion.Candidate(pid)).lexical = bm25
         if qvec is not None:
             self._fill_dense(cands, qvec)
+        if mode == "hybrid":
+            for pid, cov in lexical.coverage(self.conn, query, list(cands)).items():
+                cands[pid].coverage = cov
         return list(cands.values())
 
     def _fill_dense(self, cands: dict[int, fusion.Candidate], qvec: np.ndarray) -> None:
