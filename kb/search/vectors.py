@@ -20,6 +20,7 @@ from kb.store import db
 
 META_EMBEDDER = "embedder"
 META_GENERATION = "vectors_generation"
+PASSAGE_FROM_SENTENCES = False  # True: passage vector = mean of sentence vectors (faster, measured worse)
 MAX_SENTENCES = 24  # per passage; longer passages keep their first 24 for max-sim
 
 
@@ -65,8 +66,17 @@ def embed_and_store(conn: sqlite3.Connection, embedder: Embedder, ids: list[int]
     texts = [p.text if isinstance(p, Passage) else p[0] for p in passages]
     sentences = [sentence_texts(p) for p in passages]
     flat = [s for group in sentences for s in group]
-    vecs = embedder.embed_passages(texts) if texts else np.zeros((0, embedder.dim), np.float32)
     svecs = embedder.embed_passages(flat) if flat else np.zeros((0, embedder.dim), np.float32)
+    vecs = np.zeros((len(texts), embedder.dim), np.float32)
+    whole = [i for i, group in enumerate(sentences) if not group or not PASSAGE_FROM_SENTENCES]
+    if whole:
+        vecs[whole] = embedder.embed_passages([texts[i] for i in whole])
+    k = 0
+    for i, group in enumerate(sentences):
+        if group and PASSAGE_FROM_SENTENCES:
+            mean = svecs[k:k + len(group)].mean(axis=0)
+            vecs[i] = mean / max(float(np.linalg.norm(mean)), 1e-12)
+        k += len(group)
     conn.executemany("INSERT OR REPLACE INTO passage_vectors(passage_id, vec) VALUES (?, ?)",
                      [(pid, v.astype(np.float32).tobytes()) for pid, v in zip(ids, vecs, strict=True)])
     rows, k = [], 0
