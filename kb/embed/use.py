@@ -105,7 +105,10 @@ class UseEmbedder(Embedder):
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         batch = list(texts)
         if len(batch) >= PARALLEL_MIN and (os.cpu_count() or 1) >= 2 and _pool_allowed():
-            half = len(batch) // 2
+            # split where half of the characters (≈ half of the work) lie, not half of the texts
+            sizes = np.cumsum([len(t) for t in batch])
+            half = int(np.searchsorted(sizes, sizes[-1] / 2)) + 1
+            half = min(max(half, 1), len(batch) - 1)
             future = self._pool().submit(_embed_in_worker, batch[half:])
             first = self._embed_batch(batch[:half])
             return np.vstack([first, future.result()])

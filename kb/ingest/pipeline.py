@@ -54,9 +54,24 @@ class Processed:
 
     doc: Document
     papers: list[tuple[Paper, list[Passage]]]
+    prepared: object = None  # what the index hook computed for all passages, in order
 
 
-PassageHook = Callable[[sqlite3.Connection, list[int], list[Passage]], None]
+class IndexHook:
+    """What search needs for new passages: computed before the write, stored inside it.
+
+    `prepare` runs outside the transaction (embedding is slow, and a write lock held meanwhile
+    would block other writers); `store` writes the result with the passages.
+    """
+
+    def prepare(self, passages: list[Passage]) -> object:
+        return None
+
+    def store(self, conn: sqlite3.Connection, ids: list[int], passages: list[Passage], prepared: object) -> None:
+        pass
+
+
+PassageHook = IndexHook
 
 
 def expand_paths(paths: Iterable[Path]) -> Iterator[tuple[Path, str | None]]:
@@ -111,19 +126,20 @@ def store(conn: sqlite3.Connection, path: str, sha: str, size: int, result: Proc
         for row in db.files_at_path(conn, path):
             db.delete_file(conn, row["id"])
         file_id = db.insert_file(conn, path, sha, size, result.doc)
-        n_passages = 0
+        all_ids: list[int] = []
+        all_passages: list[Passage] = []
         for seq, (paper, passages) in enumerate(result.papers):
             paper_id = db.insert_paper(conn, file_id, seq, paper)
-            ids = db.insert_passages(conn, paper_id, passages)
-            if on_passages is not None and ids:
-                on_passages(conn, ids, passages)
-            n_passages += len(ids)
+            all_ids += db.insert_passages(conn, paper_id, passages)
+            all_passages += passages
+        if on_passages is not None and all_ids:
+            on_passages.store(conn, all_ids, all_passages, result.prepared)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
     return FileResult(path, "ingested", papers=len(result.papers), pages=result.doc.n_pages,
-                      passages=n_passages, warnings=result.doc.warnings)
+                      passages=len(all_ids), warnings=result.doc.warnings)
 
 
 def ingest_file(conn: sqlite3.Connection, path: Path, *, force: bool = False, use_ocr: bool = True,
@@ -147,6 +163,8 @@ def ingest_file(conn: sqlite3.Connection, path: Path, *, force: bool = False, us
         return FileResult(shown, "failed", "out of memory while reading the file")
     except Exception as exc:  # a library bug must not stop the other files
         return FileResult(shown, "failed", f"unexpected error: {type(exc).__name__}: {exc}")
+    if on_passages is not None:
+        processed.prepared = on_passages.prepare([p for _, ps in processed.papers for p in ps])
     result = store(conn, key, sha, size, processed, on_passages)
     result.path = shown
     return result

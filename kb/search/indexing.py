@@ -5,12 +5,14 @@ Runs inside the ingest transaction, so a passage is never stored without them.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
 from kb.embed.base import DEFAULT_SPEC, Embedder, canonical_spec, get_embedder
 from kb.errors import EmbedderMismatch
 from kb.ingest.model import Passage
+from kb.ingest.pipeline import IndexHook
 from kb.search import lexical, vectors
 
 
@@ -28,15 +30,29 @@ def embedder_for(conn: sqlite3.Connection, kb_dir: Path, spec: str | None = None
         raise EmbedderMismatch(
             f"this knowledge base was indexed with {rec['name']} ({rec['dim']}-d), not {key}; "
             f"search with --model {rec['name']}, or re-embed with `kb reindex --model {key}`")
-    return get_embedder(key, cache_dir=Path(kb_dir) / "cache" / key.replace(":", "_").replace("/", "_")[:80])
+    return get_embedder(key, cache_dir=model_cache_dir(key))
 
 
-def passage_hook(embedder: Embedder | None):
-    """The ingest hook: lexical index always, vectors when an embedder is given."""
+def model_cache_dir(key: str) -> Path:
+    """Where an embedder keeps its fast-loading copy: shared by every knowledge base of the user."""
+    base = Path(os.environ.get("KB_CACHE_DIR") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kb")
+    return base / key.replace(":", "_").replace("/", "_")[:80]
 
-    def on_passages(conn: sqlite3.Connection, ids: list[int], passages: list[Passage]) -> None:
+
+class SearchIndexHook(IndexHook):
+    """Ingest hook: full-text rows always; vectors, embedded before the write, when an embedder is set."""
+
+    def __init__(self, embedder: Embedder | None):
+        self.embedder = embedder
+
+    def prepare(self, passages: list[Passage]) -> object:
+        return vectors.embed(self.embedder, passages) if self.embedder is not None else None
+
+    def store(self, conn: sqlite3.Connection, ids: list[int], passages: list[Passage], prepared: object) -> None:
         lexical.index_passages(conn, ids, [p.text for p in passages])
-        if embedder is not None:
-            vectors.embed_and_store(conn, embedder, ids, passages)
+        if self.embedder is not None:
+            vectors.store(conn, self.embedder, ids, prepared)
 
-    return on_passages
+
+def passage_hook(embedder: Embedder | None) -> SearchIndexHook:
+    return SearchIndexHook(embedder)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -60,33 +61,49 @@ def sentence_texts(passage: Passage | tuple[str, list]) -> list[str]:
     return out if len(out) > 1 else []
 
 
-def embed_and_store(conn: sqlite3.Connection, embedder: Embedder, ids: list[int],
-                    passages: list[Passage] | list[tuple[str, list]]) -> None:
-    """Embed passages and their sentences and write them (inside the caller's transaction)."""
+@dataclass
+class Embedded:
+    """Vectors of a list of passages: one per passage, and per passage its sentence vectors."""
+
+    passages: np.ndarray
+    sentences: list[np.ndarray]
+
+
+def embed(embedder: Embedder, passages: list[Passage] | list[tuple[str, list]]) -> Embedded:
+    """Embed passages and their sentences in one batch (one call: it is split across cores)."""
     texts = [p.text if isinstance(p, Passage) else p[0] for p in passages]
-    sentences = [sentence_texts(p) for p in passages]
-    flat = [s for group in sentences for s in group]
-    svecs = embedder.embed_passages(flat) if flat else np.zeros((0, embedder.dim), np.float32)
-    vecs = np.zeros((len(texts), embedder.dim), np.float32)
-    whole = [i for i, group in enumerate(sentences) if not group or not PASSAGE_FROM_SENTENCES]
-    if whole:
-        vecs[whole] = embedder.embed_passages([texts[i] for i in whole])
-    k = 0
-    for i, group in enumerate(sentences):
-        if group and PASSAGE_FROM_SENTENCES:
-            mean = svecs[k:k + len(group)].mean(axis=0)
-            vecs[i] = mean / max(float(np.linalg.norm(mean)), 1e-12)
+    groups = [sentence_texts(p) for p in passages]
+    flat = [s for group in groups for s in group]
+    everything = embedder.embed_passages(texts + flat) if texts else np.zeros((0, embedder.dim), np.float32)
+    vecs, svecs = everything[:len(texts)], everything[len(texts):]
+    if PASSAGE_FROM_SENTENCES:
+        k = 0
+        for i, group in enumerate(groups):
+            if group:
+                mean = svecs[k:k + len(group)].mean(axis=0)
+                vecs[i] = mean / max(float(np.linalg.norm(mean)), 1e-12)
+            k += len(group)
+    out, k = [], 0
+    for group in groups:
+        out.append(svecs[k:k + len(group)])
         k += len(group)
+    return Embedded(vecs, out)
+
+
+def store(conn: sqlite3.Connection, embedder: Embedder, ids: list[int], embedded: Embedded) -> None:
+    """Write vectors computed by `embed` (inside the caller's transaction)."""
     conn.executemany("INSERT OR REPLACE INTO passage_vectors(passage_id, vec) VALUES (?, ?)",
-                     [(pid, v.astype(np.float32).tobytes()) for pid, v in zip(ids, vecs, strict=True)])
-    rows, k = [], 0
-    for pid, group in zip(ids, sentences, strict=True):
-        for seq in range(len(group)):
-            rows.append((pid, seq, svecs[k].astype(np.float16).tobytes()))
-            k += 1
-    conn.executemany("INSERT OR REPLACE INTO sentence_vectors(passage_id, seq, vec) VALUES (?, ?, ?)", rows)
+                     [(pid, v.astype(np.float32).tobytes()) for pid, v in zip(ids, embedded.passages, strict=True)])
+    conn.executemany("INSERT OR REPLACE INTO sentence_vectors(passage_id, seq, vec) VALUES (?, ?, ?)",
+                     [(pid, seq, v.astype(np.float16).tobytes())
+                      for pid, group in zip(ids, embedded.sentences, strict=True) for seq, v in enumerate(group)])
     record_embedder(conn, embedder)
     touch(conn)
+
+
+def embed_and_store(conn: sqlite3.Connection, embedder: Embedder, ids: list[int],
+                    passages: list[Passage] | list[tuple[str, list]]) -> None:
+    store(conn, embedder, ids, embed(embedder, passages))
 
 
 def load_passage_vectors(conn: sqlite3.Connection, dim: int) -> tuple[np.ndarray, np.ndarray]:
@@ -124,10 +141,10 @@ def embed_missing(conn: sqlite3.Connection, embedder: Embedder, batch: int = 256
     rows = missing_vectors(conn)
     for start in range(0, len(rows), batch):
         part = rows[start:start + batch]
+        embedded = embed(embedder, [(r[1], [tuple(x) for x in json.loads(r[2])]) for r in part])
         conn.execute("BEGIN IMMEDIATE")
         try:
-            embed_and_store(conn, embedder, [r[0] for r in part],
-                            [(r[1], [tuple(x) for x in json.loads(r[2])]) for r in part])
+            store(conn, embedder, [r[0] for r in part], embedded)
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
