@@ -222,5 +222,81 @@ def reindex(ctx, model):
     click.echo(f"{n} passages embedded with {embedder.name} ({embedder.dim}-d)")
 
 
+@cli.command()
+@click.option("--paper", "paper_id", type=int, help="Only this paper's reference list.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON array of parsed entries.")
+@click.pass_context
+def refs(ctx, paper_id, as_json):
+    """The parsed reference lists of the papers."""
+    items = library.list_refs(_conn(ctx), paper_id)
+    if as_json:
+        _echo_json(items)
+        return
+    if not items:
+        click.echo("No reference entries found.")
+        return
+    current = None
+    for r in items:
+        if r["paper_id"] != current:
+            current = r["paper_id"]
+            click.echo(click.style(f"paper {current}", bold=True))
+        flag = "" if r["parsed_ok"] else "  [unparsed]"
+        label = f"{r['n']}." if r["n"] else "–"
+        fields = ", ".join(f"{k}={r[k]}" for k in ("year", "volume", "issue", "pages", "doi") if r[k])
+        click.echo(f"  {label:>4} {'; '.join(r['authors']) or '—'} · {r['title'] or '—'}"
+                   f"{' // ' + r['container'] if r['container'] else ''}{flag}")
+        if fields:
+            click.echo(f"       {r['type'] or ''} {fields}")
+
+
+@cli.command()
+@click.option("--min-cited", default=1, show_default=True, help="Only works cited by at least N papers.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def works(ctx, min_cited, as_json):
+    """Cited works, de-duplicated across papers, with the papers that cite them."""
+    items = library.list_works(_conn(ctx), min_cited)
+    if as_json:
+        _echo_json(items)
+        return
+    for w in items:
+        who = "; ".join(w.get("authors") or []) or "—"
+        click.echo(f"{w['id']:>5}  cited by {w['n_cited']}: {who} ({w.get('year') or 'n.d.'}) {w.get('title') or ''}")
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["gost", "apa", "bibtex", "ris", "csl-json"]), default="gost",
+              show_default=True)
+@click.option("--papers", "which", flag_value="papers", default=True, help="The knowledge base's own papers.")
+@click.option("--cited", "which", flag_value="cited", help="The works the papers cite.")
+@click.option("--query", help="Only the papers behind the hits of this search.")
+@click.option("-k", "k", default=20, show_default=True, help="Hits to take with --query.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
+@click.pass_context
+def bib(ctx, fmt, which, query, k, output):
+    """A bibliography (GOST R 7.0.100-2018, APA, BibTeX, RIS, CSL-JSON), de-duplicated."""
+    from kb import bibdata
+    from kb.cite import export
+
+    conn = _conn(ctx)
+    paper_ids = None
+    if query:
+        from kb.search import indexing, lexical
+        from kb.search.search import Searcher
+
+        lexical.ensure_index(conn)
+        hits = Searcher(conn, ctx.obj["kb_dir"], indexing.embedder_for(conn, ctx.obj["kb_dir"])).search(query, k=k)
+        paper_ids = list(dict.fromkeys(h.paper["id"] for h in hits))
+    items = bibdata.cited_works(conn, paper_ids) if which == "cited" else bibdata.paper_works(conn, paper_ids)
+    out = export.export(items, fmt)
+    if not isinstance(out, str):
+        out = json.dumps(out, ensure_ascii=False, indent=2)
+    if output:
+        output.write_text(out if out.endswith("\n") else out + "\n", encoding="utf-8")
+        click.echo(f"{len(items)} entries written to {output}", err=True)
+    else:
+        click.echo(out)
+
+
 def main() -> None:
     cli(prog_name="kb")

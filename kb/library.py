@@ -102,3 +102,61 @@ def stats(conn: sqlite3.Connection) -> dict:
         "papers_by_lang": langs,
         "schema_version": db.schema_version(conn),
     }
+
+
+# --- references -------------------------------------------------------------------------------
+
+_REF_FIELDS = ("title", "container", "year", "volume", "issue", "pages", "publisher", "place", "doi", "url",
+               "accessed", "type")
+
+
+def ref_dict(row: sqlite3.Row, labels: dict[int, str] | None = None) -> dict:
+    out = {"id": row["id"], "paper_id": row["paper_id"], "n": row["n"], "raw": row["raw"],
+           "authors": json.loads(row["authors"])}
+    out.update({k: row[k] for k in _REF_FIELDS})
+    out.update({"style": row["style"], "work_id": row["work_id"], "parsed_ok": bool(row["parsed_ok"])})
+    if labels is not None and row["page"] is not None:
+        out["page"] = page_label(labels, row["page"])
+    return out
+
+
+def list_refs(conn: sqlite3.Connection, paper_id: int | None = None) -> list[dict]:
+    sql = "SELECT r.*, p.file_id FROM refs r JOIN papers p ON p.id = r.paper_id"
+    args: tuple = ()
+    if paper_id is not None:
+        sql += " WHERE r.paper_id = ?"
+        args = (paper_id,)
+    cache: dict[int, dict[int, str]] = {}
+    out = []
+    for row in conn.execute(sql + " ORDER BY r.paper_id, r.seq", args):
+        if row["file_id"] not in cache:
+            cache[row["file_id"]] = _labels(conn, row["file_id"])
+        out.append(ref_dict(row, cache[row["file_id"]]))
+    return out
+
+
+def list_works(conn: sqlite3.Connection, min_cited: int = 1) -> list[dict]:
+    rows = conn.execute(
+        "SELECT w.id, w.fields, group_concat(DISTINCT r.paper_id) AS papers, count(DISTINCT r.paper_id) AS n "
+        "FROM works w JOIN refs r ON r.work_id = w.id GROUP BY w.id HAVING n >= ? ORDER BY n DESC, w.id",
+        (min_cited,)).fetchall()
+    out = []
+    for row in rows:
+        fields = json.loads(row["fields"])
+        out.append({"id": row["id"], **fields, "cited_by": sorted(int(x) for x in row["papers"].split(",")),
+                    "n_cited": row["n"]})
+    return out
+
+
+def passage_citations(conn: sqlite3.Connection, passage_id: int) -> list[dict]:
+    """The works a passage cites, resolved to its paper's reference entries."""
+    rows = conn.execute(
+        "SELECT c.marker, c.locator, r.* FROM citations c JOIN refs r ON r.id = c.ref_id "
+        "WHERE c.passage_id = ? ORDER BY c.rowid", (passage_id,)).fetchall()
+    out = []
+    for row in rows:
+        ref = ref_dict(row)
+        out.append({"marker": row["marker"], "locator": row["locator"], "n": ref["n"], "ref_id": ref["id"],
+                    "work_id": ref["work_id"], "authors": ref["authors"], "title": ref["title"],
+                    "year": ref["year"], "container": ref["container"], "doi": ref["doi"], "raw": ref["raw"]})
+    return out

@@ -55,8 +55,19 @@ def hits_text(query: str, hits: list[Hit], style: str, color: bool) -> str:
         out.append(highlight(body, query, color) if color else body)
         out.append(f"    — {citation(h, style)}")
         out.append(f"    {h.source}")
+        for c in _unique_cites(h):
+            out.append(f"    cites {c['marker']}: {c['raw']}")
         out.append("")
     return "\n".join(out).rstrip()
+
+
+def _unique_cites(hit: Hit) -> list[dict]:
+    seen, out = set(), []
+    for c in hit.cites:
+        if c["ref_id"] not in seen:
+            seen.add(c["ref_id"])
+            out.append(c)
+    return out
 
 
 def hits_markdown(query: str, hits: list[Hit], style: str) -> str:
@@ -67,5 +78,7 @@ def hits_markdown(query: str, hits: list[Hit], style: str) -> str:
         lines.append(f"**{h.rank}.** {highlight(h.text.replace(chr(10), ' '), query, color=False)}")
         lines.append("")
         lines.append(f"> {citation(h, style)} — `{h.source}`, p. {_pages(h)}")
+        for c in _unique_cites(h):
+            lines.append(f">\n> cites {c['marker']}: {c['raw']}")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

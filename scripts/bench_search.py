@@ -157,8 +157,10 @@ def breakdown(searcher, queries: list[str]) -> dict[str, float]:
     patches = [(type(searcher.embedder), "embed_queries", "embed query"), (dense.DenseIndex, "search", "dense (FAISS)"),
                (lexical, "search", "lexical FTS"), (vectors, "sentence_vectors_for", "sentence-vector fetch"),
                (fusion, "best_sentence_scores", "max-sim"), (Searcher, "_fill_dense", "fill"),
+               (lexical, "idf_weights", "coverage: idf weights"), (lexical, "coverage", "coverage"),
                (Searcher, "_attach_lang", "attach lang"), (fusion, "fuse", "fuse"),
                (Searcher, "_hits", "hit assembly"), (Searcher, "search", "total")]
+    patches = [x for x in patches if hasattr(x[0], x[1])]  # kb changes: time what exists
     saved = [(owner, attr, getattr(owner, attr)) for owner, attr, _ in patches]
 
     def timer(fn, label: str):
@@ -179,7 +181,10 @@ def breakdown(searcher, queries: list[str]) -> dict[str, float]:
         for owner, attr, orig in saved:
             setattr(owner, attr, orig)
     per = {k: v / len(queries) * 1e3 for k, v in acc.items()}
-    per["passage-vector fetch + dense_score"] = per.pop("fill") - per["sentence-vector fetch"] - per["max-sim"]
+    if "fill" in per:
+        per["passage-vector fetch + dense_score"] = per.pop("fill") - per["sentence-vector fetch"] - per["max-sim"]
+    if "coverage" in per:
+        per["coverage: stems fetch + match"] = per.pop("coverage") - per.get("coverage: idf weights", 0.0)
     total = per.pop("total")
     return per | {"other (glue, sort)": total - sum(per.values()), "total": total}
 

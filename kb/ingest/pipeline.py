@@ -17,6 +17,8 @@ from kb.ingest.chunk import chunk_paper
 from kb.ingest.extract import extract
 from kb.ingest.model import Document, Paper, Passage
 from kb.ingest.segment import split_papers
+from kb.refs.store import extract_references, store_citations, store_references
+from kb.refs.works import drop_orphans as drop_orphan_works
 from kb.store import db
 
 SUFFIXES = {".pdf", ".txt", ".md"}
@@ -54,6 +56,7 @@ class Processed:
 
     doc: Document
     papers: list[tuple[Paper, list[Passage]]]
+    references: list[list] = field(default_factory=list)  # parsed entries per paper, same order
     prepared: object = None  # what the index hook computed for all passages, in order
 
 
@@ -97,12 +100,13 @@ def process(path: Path, *, use_ocr: bool = True) -> Processed:
     """Pure step: file -> papers and passages. Raises IngestError."""
     doc = extract(path, use_ocr=use_ocr)
     papers = [(paper, chunk_paper(paper)) for paper in split_papers(doc)]
+    references = [extract_references(paper) for paper, _ in papers]
     if not any(p for _, p in papers) and not any(paper.sections for paper, _ in papers):
         reason = "no text found"
         if doc.empty_pages:
             reason += f" ({doc.warnings[0]})" if doc.warnings else " (pages are images)"
         raise IngestError(reason)
-    return Processed(doc, papers)
+    return Processed(doc, papers, references)
 
 
 def _sha256(path: Path) -> tuple[str, int]:
@@ -130,8 +134,12 @@ def store(conn: sqlite3.Connection, path: str, sha: str, size: int, result: Proc
         all_passages: list[Passage] = []
         for seq, (paper, passages) in enumerate(result.papers):
             paper_id = db.insert_paper(conn, file_id, seq, paper)
-            all_ids += db.insert_passages(conn, paper_id, passages)
+            ids = db.insert_passages(conn, paper_id, passages)
+            refs = store_references(conn, paper_id, result.references[seq]) if result.references else []
+            store_citations(conn, ids, passages, refs)
+            all_ids += ids
             all_passages += passages
+        drop_orphan_works(conn)
         if on_passages is not None and all_ids:
             on_passages.store(conn, all_ids, all_passages, result.prepared)
         conn.execute("COMMIT")

@@ -80,12 +80,13 @@ class Hit:
     lang: str | None
     source: str
     scores: dict = field(default_factory=dict)
+    cites: list[dict] = field(default_factory=list)
 
     def as_json(self) -> dict:
         paper = {k: self.paper[k] for k in ("id", "title", "authors", "year", "lang", "doi")}
         return {"rank": self.rank, "score": round(self.score, 4), "id": self.passage_id, "text": self.text,
                 "paper": paper, "pages": self.pages, "section": self.section, "heading": self.heading,
-                "lang": self.lang, "source": self.source, "scores": self.scores}
+                "lang": self.lang, "source": self.source, "scores": self.scores, "cites": self.cites}
 
 
 class Searcher:
@@ -192,6 +193,7 @@ class Searcher:
                 pages=library.page_span(labels, row["page_first"], row["page_last"]),
                 section=row["section"], heading=row["heading"], lang=row["lang"], source=paper["source"],
                 scores={"dense": round(c.dense, 4), "bm25": round(c.lexical, 4)},
+                cites=library.passage_citations(self.conn, c.passage_id),
             ))
         return hits
 
