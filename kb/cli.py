@@ -288,6 +288,10 @@ def bib(ctx, fmt, which, query, k, output):
         hits = Searcher(conn, ctx.obj["kb_dir"], indexing.embedder_for(conn, ctx.obj["kb_dir"])).search(query, k=k)
         paper_ids = list(dict.fromkeys(h.paper["id"] for h in hits))
     items = bibdata.cited_works(conn, paper_ids) if which == "cited" else bibdata.paper_works(conn, paper_ids)
+    if fmt in ("gost", "apa") and not query:
+        from kb.cite.bibliography import sort_key
+
+        items.sort(key=lambda w: sort_key(w, fmt))  # a reference list is alphabetical; search order otherwise
     out = export.export(items, fmt)
     if not isinstance(out, str):
         out = json.dumps(out, ensure_ascii=False, indent=2)

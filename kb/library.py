@@ -137,14 +137,14 @@ def list_refs(conn: sqlite3.Connection, paper_id: int | None = None) -> list[dic
 
 def list_works(conn: sqlite3.Connection, min_cited: int = 1) -> list[dict]:
     rows = conn.execute(
-        "SELECT w.id, w.fields, group_concat(DISTINCT r.paper_id) AS papers, count(DISTINCT r.paper_id) AS n "
-        "FROM works w JOIN refs r ON r.work_id = w.id GROUP BY w.id HAVING n >= ? ORDER BY n DESC, w.id",
+        "SELECT w.id, w.fields, group_concat(DISTINCT r.paper_id) AS papers, count(DISTINCT r.paper_id) AS n_papers "
+        "FROM works w JOIN refs r ON r.work_id = w.id GROUP BY w.id HAVING n_papers >= ? ORDER BY n_papers DESC, w.id",
         (min_cited,)).fetchall()
     out = []
     for row in rows:
         fields = json.loads(row["fields"])
         out.append({"id": row["id"], **fields, "cited_by": sorted(int(x) for x in row["papers"].split(",")),
-                    "n_cited": row["n"]})
+                    "n_cited": row["n_papers"]})
     return out
 
 

@@ -58,7 +58,8 @@ def machine() -> dict[str, object]:
     cpu = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
     model = next((ln.split(":", 1)[1].strip() for ln in cpu.splitlines() if ln.startswith("model name")), "")
     return {"cpu": model or platform.processor(), "cpu_count": os.cpu_count(), "python": platform.python_version(),
-            "faiss": faiss.__version__, "faiss_omp_threads": faiss.omp_get_max_threads(), "numpy": np.__version__}
+            "faiss": faiss.__version__, "faiss_omp_threads": faiss.omp_get_max_threads(), "numpy": np.__version__,
+            "loadavg_1m_start": os.getloadavg()[0]}
 
 
 def vocabulary() -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -321,6 +322,7 @@ def main(argv: list[str] | None = None) -> int:
         res["cli"] = bench_cli()
     if args.only in (None, "ingest"):
         res["ingest"] = bench_ingest()
+    res["machine"]["loadavg_1m_end"] = os.getloadavg()[0]  # other work on the machine skews every figure
     report(res)
     if args.json:
         args.json.write_text(json.dumps(res, ensure_ascii=False, indent=2))

@@ -81,6 +81,16 @@ def summarise(counts) -> dict:
     return out
 
 
+def parse_in_order(rows: list[dict]) -> list[dict]:
+    """Parse entries as a list is read: each with the entry above it from the same source."""
+    out, previous, source = [], None, None
+    for r in rows:
+        ref = parse_reference(r["raw"], previous if r["source"] == source and r["source"] != "written" else None)
+        out.append(ref.fields())
+        previous, source = ref, r["source"]
+    return out
+
+
 def split_accuracy(lists: list[dict], entries_of) -> tuple[float, int, int]:
     """Share of gold entries reproduced exactly (after normalising) by the splitter."""
     found = total = 0
@@ -97,7 +107,7 @@ def print_summary(summary: dict) -> None:
     print(f"{'field':<12}" + "".join(f"{g:>22}" for g in groups))
     print(f"{'':<12}" + "".join(f"{'P    R    F1':>22}" for _ in groups))
     for f in (*FIELDS, "all fields"):
-        cells = "".join("{:>22}".format("%.2f %.2f %.3f" % summary[g][f]) for g in groups)
+        cells = "".join("{:>22}".format("{:.2f} {:.2f} {:.3f}".format(*summary[g][f])) for g in groups)
         print(f"{f:<12}{cells}")
 
 
@@ -134,7 +144,7 @@ def main() -> None:
 
     rows = [json.loads(x) for x in (DATA / "refs_dev.jsonl").read_text(encoding="utf-8").splitlines() if x]
     lists = [json.loads(x) for x in (DATA / "refs_lists.jsonl").read_text(encoding="utf-8").splitlines() if x]
-    parsed = [parse_reference(r["raw"]).fields() for r in rows]
+    parsed = parse_in_order(rows)
     scored = score_fields(rows, parsed)
     summary = summarise(scored["counts"])
     styles = defaultdict(int)

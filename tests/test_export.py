@@ -280,7 +280,7 @@ def test_bibtex_russian_article(bibtex_entries):
 
 def test_bibtex_special_characters(bibtex_entries):
     e = bibtex_entries["s5"]
-    assert e["title"] == r"{Cutting costs by 50\% with R\_t \& \$ signs: \#1 \textbraceleft{}draft\textbraceright{}}"
+    assert e["title"] == r"{Cutting costs by 50\% with R\_t \& \$ signs: \#1 \{draft\}}"
     assert latex_to_text(e["title"]) == SPECIAL["title"]
     assert e["journal"] == r"Journal of Research \& Development"
     assert latex_to_text(e["journal"]) == SPECIAL["container"]
@@ -291,11 +291,20 @@ def test_bibtex_special_characters(bibtex_entries):
     assert bibtex_entries["w11"]["pages"] == "32--37"
 
 
+def test_bibtex_lone_brace_keeps_the_file_parseable():
+    work = {**SPECIAL, "title": "Sets {a, b and c} } ~ ^"}
+    (entry,) = parse_bibtex(to_bibtex([work]))
+    assert entry["title"] == r"{Sets \textbraceleft{}a, b and c\textbraceright{} \textbraceright{} " \
+                             r"\textasciitilde{} \textasciicircum{}}"
+
+
 def test_bibtex_book_chapter_web(bibtex_entries):
     book = bibtex_entries["s3"]
     assert book["ENTRYTYPE"] == "book"
     assert (book["publisher"], book["address"], book["year"]) == ("Наука", "Москва", "2020")
-    assert "pages" not in book and "None" not in to_bibtex([BOOK])
+    assert "pages" not in book and "pagetotal" not in book and "None" not in to_bibtex([BOOK])
+    (counted,) = parse_bibtex(to_bibtex([{**BOOK, "pages": "256"}]))
+    assert counted["pagetotal"] == "256" and "pages" not in counted
     chapter = bibtex_entries["w12"]
     assert chapter["ENTRYTYPE"] == "incollection"
     assert chapter["booktitle"] == GAWEL["container"] and chapter["pages"] == "19--40"
@@ -353,6 +362,8 @@ def test_csl_json_items():
     assert e["issued"] == {"date-parts": [[2024]]} and e["page"] == "260-269" and e["language"] == "ru"
     assert items["w10"]["author"] == [{"literal": "Deloitte"}] and "accessed" not in items["w10"]
     assert items["s4"]["accessed"] == {"date-parts": [[2025, 3, 1]]}
+    (book,) = to_csl_json([{**BOOK, "pages": "256"}])
+    assert book["number-of-pages"] == "256" and "page" not in book
     assert {i["type"] for i in items.values()} == {"article-journal", "webpage", "chapter", "book"}
     assert all("None" not in json.dumps(i) for i in items.values())
 
@@ -395,3 +406,26 @@ def test_export_dispatch():
     assert json.loads(export(works, "csl-json")) == to_csl_json(works)
     with pytest.raises(ValueError):
         export(works, "endnote")
+
+
+@pytest.mark.parametrize(("printed", "iso"), [
+    ("01.03.2025", "2025-03-01"), ("2025-01-31", "2025-01-31"), ("25/09/2024", "2024-09-25"),
+    ("09/25/2024", "2024-09-25"), ("05/05/2024", "2024-05-05"),
+    ("09/02/2024", None), ("31.02.2024", None), ("March 2024", None), (None, None),
+])
+def test_access_date_read_only_when_unambiguous(printed, iso):
+    found = bib.access_date({"accessed": printed})
+    assert (found.isoformat() if found else None) == iso
+
+
+def test_untyped_works_get_a_type_from_their_fields():
+    assert bib.kind({"container": "J", "volume": "1"}) == "article"
+    assert bib.kind({"container": "Proceedings"}) == "chapter"
+    assert bib.kind({"url": "https://example.org"}) == "web"
+    assert bib.kind({"publisher": "Springer"}) == "book"
+    assert bib.kind({"title": "Only a title"}) == "misc"
+    untyped = {"id": 9, "title": "Only a title", "year": "2001"}
+    assert parse_bibtex(to_bibtex([untyped]))[0]["ENTRYTYPE"] == "misc"
+    assert to_ris([untyped]).startswith("TY  - GEN\n")
+    assert to_csl_json([untyped])[0] == {"id": "9", "type": "document", "title": "Only a title",
+                                         "issued": {"date-parts": [[2001]]}, "language": "en"}

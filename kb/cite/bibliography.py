@@ -18,6 +18,7 @@ Work = Mapping[str, object]
 KINDS = ("article", "book", "chapter", "conference", "report", "thesis", "web")
 STYLES = ("gost", "apa")
 MONOGRAPHS = ("book", "report", "thesis", "misc")  # the work is the whole publication: no "//"
+PAGE_COUNTED = ("book", "report", "thesis")  # a single number in "pages" is the page count
 
 _CYR = re.compile("[а-яёіїєґў]", re.IGNORECASE)
 _RANGE = re.compile(r"^\s*(\S+?)\s*[-‐‑‒–—]+\s*(\S+)\s*$")
@@ -44,8 +45,28 @@ def kind(work: Work) -> str:
     return "book" if text(work, "publisher") else "misc"
 
 
+_ORG_WORDS = re.compile(
+    r"\b(?:bank|universit\w*|institut\w*|organi[sz]ation|association|ministry|agency|council|group|"
+    r"compan\w*|corporation|inc|ltd|llc|gmbh|plc|committee|commission|cent(?:re|er)|foundation|office|"
+    r"forum|fund|union|society|department|government|"
+    r"министерств\w*|университет\w*|институт\w*|банк\w*|служб\w*|агентств\w*|ассоциаци\w*|"
+    r"центр\w*|комитет\w*|фонд\w*|союз\w*|палат\w*|компани\w*|групп\w*|правительств\w*|"
+    r"администраци\w*|ооо|оао|пао|зао|ао)\b",
+    re.IGNORECASE)
+
+
+def author_name(printed: str) -> Name:
+    """parse_name, except that organisations stay whole: 'World Bank & Partners' is not 'Partners, W. B.'."""
+    name = parse_name(printed)
+    if name.literal or re.search(r"[A-ZА-ЯЁ]\.", printed):
+        return name
+    if re.search(r"[&\d«»\"]", printed) or _ORG_WORDS.search(printed) or len(printed.split()) > 3:
+        return Name(re.sub(r"\s+", " ", printed).strip(), (), literal=True)
+    return name
+
+
 def names(work: Work) -> list[Name]:
-    return [parse_name(a) for a in work.get("authors") or [] if a and str(a).strip()]
+    return [author_name(str(a)) for a in work.get("authors") or [] if a and str(a).strip()]
 
 
 def is_russian(work: Work) -> bool:
@@ -117,13 +138,13 @@ def _title(work: Work, ru: bool) -> str:
     return title or ("[Без названия]" if ru else "[Untitled]")
 
 
-def _pages(work: Work, ru: bool, monograph: bool) -> str:
+def _pages(work: Work, ru: bool) -> str:
     first, last = page_range(work)
     if not first:
         return ""
     if last:
         return f"{'С.' if ru else 'P.'} {first}–{last}"
-    if monograph:  # a book's single number is its page count
+    if kind(work) in PAGE_COUNTED:
         return f"{first} {'с.' if ru else 'p.'}"
     return f"{'С.' if ru else 'P.'} {first}"
 
@@ -179,7 +200,7 @@ def gost(work: Work) -> str:
     numbering = [f"{'Т.' if ru else 'Vol.'} {volume}" if volume else "",
                  f"{'№' if ru else 'no.'} {issue}" if issue else ""]
     areas.append(", ".join(p for p in numbering if p))
-    areas.append(_pages(work, ru, monograph))
+    areas.append(_pages(work, ru))
     if container and monograph:
         areas.append(f"({container})")  # series area
     if link := url(work):

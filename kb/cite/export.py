@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from kb.cite.bibliography import (
+    PAGE_COUNTED,
     Work,
     access_date,
     doi,
@@ -53,6 +54,7 @@ _STOPWORDS = {"a", "an", "the", "on", "of", "in", "to", "for", "and", "at", "by"
 _BIBTEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
                    "_": r"\_", "{": r"\textbraceleft{}", "}": r"\textbraceright{}",
                    "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+_BIBTEX_PAIRED = {**_BIBTEX_SPECIAL, "{": r"\{", "}": r"\}"}
 
 
 def ascii_slug(value: str) -> str:
@@ -115,14 +117,12 @@ def _balanced(value: str) -> bool:
 
 
 def bibtex_escape(value: str) -> str:
-    """Escape TeX specials so they print as themselves.
+    r"""Escape TeX specials so they print as themselves.
 
-    BibTeX counts '\\{' as a brace, so a lone brace is written \\textbraceleft{} to keep the value
-    balanced; paired braces are written \\{ \\} which every BibTeX reader understands.
+    BibTeX counts '\{' as a brace too, so lone braces become \textbraceleft{} (the value stays
+    balanced); paired braces become \{ \}, which every BibTeX reader understands.
     """
-    special = dict(_BIBTEX_SPECIAL)
-    if _balanced(value):
-        special.update({"{": r"\{", "}": r"\}"})
+    special = _BIBTEX_PAIRED if _balanced(value) else _BIBTEX_SPECIAL
     return "".join(special.get(c, c) for c in value)
 
 
@@ -152,6 +152,7 @@ def _bibtex_entry(work: Work, key: str) -> str:
                        "web": "howpublished"}.get(what, "series")
     publisher_field = {"report": "institution", "thesis": "school"}.get(what, "publisher")
     first, last = page_range(work)
+    page_count = what in PAGE_COUNTED and not last
     accessed = access_date(work)
     lang = language(work)
     fields += [
@@ -159,7 +160,7 @@ def _bibtex_entry(work: Work, key: str) -> str:
         ("year", bibtex_escape(text(work, "year"))),
         ("volume", bibtex_escape(text(work, "volume"))),
         ("number", bibtex_escape(text(work, "issue"))),
-        ("pages", bibtex_escape(f"{first}--{last}" if last else first)),
+        ("pagetotal" if page_count else "pages", bibtex_escape(f"{first}--{last}" if last else first)),
         (publisher_field, bibtex_escape(text(work, "publisher"))),
         ("address", bibtex_escape(text(work, "place"))),
         ("doi", _verbatim(doi(work))),
@@ -234,7 +235,7 @@ def _csl_item(work: Work, key: str) -> dict:
         item["author"] = [_csl_name(n) for n in people]
     year = text(work, "year")
     first, last = page_range(work)
-    page_count = what in ("book", "report", "thesis") and first and not last
+    page_count = what in PAGE_COUNTED and first and not last
     accessed = access_date(work)
     values = {
         "title": text(work, "title"),

@@ -7,6 +7,10 @@ from dataclasses import dataclass
 
 _UP = "A-ZА-ЯЁІЇЄҐЎ"
 _INITIAL = re.compile(rf"[{_UP}]\.")
+_ORG_WORDS = re.compile(
+    r"\b(?:consulting|bank|university|ministry|committee|cent(?:er|re)|institute|agency|office|group|association|"
+    r"council|commission|foundation|service|corporation|company|inc|ltd|gmbh|оон|центр|комитет|служба|министерство|"
+    r"университет|институт|агентство|ассоциация|фонд|росстат|правительство)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -29,7 +33,10 @@ def parse_name(text: str) -> Name:
     """Accepts 'Иванов И. И.', 'И. И. Иванов', 'ZHOU Xinghong', 'Илькевич Сергей Викторович', 'Andrii Butenko'."""
     text = re.sub(r"\s+", " ", text.replace(",", " ")).strip()
     initials = [m[0] for m in _INITIAL.findall(text)]
-    words = [w for w in _INITIAL.sub(" ", text).split() if w]
+    words = [w for w in _INITIAL.sub(" ", text).split() if any(c.isalpha() for c in w)]
+    if re.search(r"[&«»\"]", text) or _ORG_WORDS.search(text) or (
+            not initials and (len(words) > 3 or re.search(r"\d", text))):
+        return Name(text, (), literal=True)  # "World Bank & Partners", "Deloitte Insights 2023"
     if initials and len(words) == 1:
         return Name(_fix_case(words[0]), tuple(initials))
     if not initials and len(words) >= 2:

@@ -1,79 +1,82 @@
-"""Author lists at the start of a reference (or after its "/"), in every style we meet.
+"""Person names in reference entries, in every printed form we meet, normalised to "Surname I. O.".
 
-Recognises "Иванов, И. И.", "Иванов И.И.", "I. I. Ivanov", "Ivanov II" (Vancouver),
-"Anant K. Agarwal" (ACL full names), "ZHOU X." and organisations given explicitly.
-Returns names normalised to "Surname I. O." and where the author block ends.
+Two readers:
+
+- `read_authors(text, pos)` walks names from a position while they keep coming (the heading of a
+  GOST entry, the responsibility area after "/"), because there the end of the list is unknown;
+- `names_from_block(block)` reads a block whose end is known (before "(2019)" in APA, before
+  ". 2019." in ACL, before the quoted title in IEEE) and fails unless every part is a name.
+
+Forms: "Иванов, И. И.", "Иванов И.И.", "И. И. Иванов", "Ivanov II" (Vancouver), "Anant K. Agarwal"
+(full given names), "Krugman, Paul" (Chicago), "Gathen, von zur, J." (particle after the comma).
 """
 
 from __future__ import annotations
 
 import re
 
-UP = "A-ZА-ЯЁІЇЄҐЎÀ-ÖØ-ÞĀ-Ž"
-LO = "a-zа-яёіїєґўß-öø-ÿā-žʹʼ'’"
-INIT = rf"(?:[{UP}][{LO}]?\.(?:\s?-\s?[{UP}]\.)?)"  # И. / Дж. / M.-C.
-INITIALS = rf"{INIT}(?:\s?{INIT}){{0,2}}"
-PARTICLE = r"(?:(?:von|van|de|der|den|da|di|du|la|le|zur|ten|ter|dos|del)\s+){0,3}"
-SURNAME = rf"{PARTICLE}[{UP}][{LO}]+(?:[-'’][{UP}]?[{LO}]+)*"
+UP = "A-ZА-ЯЁІЇЄҐЎÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĖĘĚĜĞĠĢĤĦĨĪĬĮİĲĴĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽ"
+LO = "a-zа-яёіїєґўß-öø-ÿā-žʹʼ"
+INIT = rf"(?:[{UP}][{LO}]{{0,2}}\.(?:\s?-\s?[{UP}][{LO}]?\.)?)"  # И. / Дж. / M.-C.
+INITIALS = rf"{INIT}(?:\s?{INIT}){{0,3}}"
+_PARTICLES = ("von", "van", "de", "der", "den", "da", "di", "du", "la", "le", "zur", "zu", "ten", "ter",
+              "dos", "das", "del", "della", "dal", "st.", "al", "el", "bin", "ibn")
+PARTICLE = r"(?:(?:" + "|".join(re.escape(p) for p in _PARTICLES) + r")\s+)"
+_WORD = rf"[{UP}](?:[{LO}]+(?:['’][{UP}][{LO}]+|[{UP}][{LO}]+)?)"  # Ivanov / O'Neil / McKeown
+SURNAME = rf"{PARTICLE}{{0,3}}{_WORD}(?:-{_WORD}|-[{LO}]+)*"
 
-# One name in each printed form, anchored at the current position.
-_SURNAME_INITIALS = re.compile(rf"({SURNAME}),?\s+({INITIALS})(?![{LO}])")
-_INITIALS_SURNAME = re.compile(rf"({INITIALS})\s?({SURNAME})(?![{LO}.])")
-_VANCOUVER = re.compile(rf"({SURNAME})\s+([{UP}]{{1,3}})(?=[,.]|\s+and\b|$)")
-_FULL_NAME = re.compile(rf"((?:[{UP}][{LO}]+|{INIT})(?:\s+(?:[{UP}][{LO}]+|{INIT})){{0,2}})\s+({SURNAME})(?=,|\s+and\b|\s*\.)")
+_PARTICLE_GROUP = "(?:" + "|".join(re.escape(p) for p in _PARTICLES) + r")(?:\s+(?:" + \
+    "|".join(re.escape(p) for p in _PARTICLES) + "))*"
+_SI = re.compile(rf"({SURNAME}),?\s+(?:({_PARTICLE_GROUP}),\s+)?({INITIALS})(?![{LO}])")
+_IS = re.compile(rf"({INITIALS})\s?({SURNAME})(?![{LO}\-])(?!\.\s?[{UP}][{LO}]{{0,2}}\.)")
+_VANCOUVER = re.compile(rf"({SURNAME}(?:\s{_WORD})?)\s+([{UP}]{{1,3}})(?=[,.;]|\s+and\b|$)")
 _SEP = re.compile(r"\s*(?:,\s*(?:and\s+|&\s*|и\s+)?|\s+(?:and|&|и)\s+|;\s*)")
-ETAL = re.compile(r"\s*,?\s*(?:\[?(?:и др|et al)\.?\]?|и др\.)")
+ETAL = re.compile(r"\s*,?\s*(?:\[\s*(?:и\s+др|et\s+al)\.?\s*\]|(?:и\s+др|et\s+al)\.?)")
+_PATTERNS = {"si": _SI, "is": _IS, "v": _VANCOUVER}
 
 
 def initials_of(text: str) -> str:
-    """'И.О.' / 'IO' / 'Jim' -> 'И. О.' / 'I. O.' / 'J.'."""
-    parts = re.findall(rf"[{UP}][{LO}]?(?=\.)|[{UP}]", text) if "." in text else list(text)
-    parts = [p for p in parts if p.strip() and p != "-"]
-    out = []
-    for p in parts:
-        out.append(p + ".")
-    joined = " ".join(out)
-    return re.sub(r"\.\s?-\s?", ".-", joined) if "-" in text else joined
+    """'И.О.' / 'IO' / 'M.-C.' -> 'И. О.' / 'I. O.' / 'M.-C.'."""
+    text = text.strip()
+    if "." not in text:
+        return " ".join(c + "." for c in text if c.strip())
+    parts = re.findall(rf"[{UP}][{LO}]{{0,2}}\.(?:\s?-\s?[{UP}][{LO}]?\.)?", text)
+    return " ".join(re.sub(r"\s", "", p) for p in parts)
 
 
 def normal(surname: str, initials: str) -> str:
     surname = re.sub(r"\s+", " ", surname).strip()
-    init = re.sub(r"\s*-\s*", "-", re.sub(r"\.\s*(?=[^\s-])", ". ", initials.strip()))
-    init = re.sub(r"\s+", " ", init)
-    return f"{surname} {init}".strip()
+    return f"{surname} {initials_of(initials)}".strip()
 
 
-def _given_to_initials(given: str) -> str:
+def given_to_initials(given: str) -> str:
+    """'Anant K.' -> 'A. K.'; 'Джим' -> 'Дж.' (the Russian convention for Дж)."""
     out = []
-    for g in given.split():
-        if g.endswith("."):
-            out.append(g)
+    for g in re.split(r"\s+", given.strip()):
+        if not g:
+            continue
+        if g.endswith(".") or re.fullmatch(rf"[{UP}]", g):
+            out.append(initials_of(g if g.endswith(".") else g + "."))
+        elif "-" in g:
+            out.append("-".join(p[:1] + "." for p in g.split("-") if p))
         else:
-            out.append(g[0] + ("ж." if g.startswith("Дж") else "."))
+            out.append(g[:2] + "." if g.startswith("Дж") else g[0] + ".")
     return " ".join(out)
 
 
 def read_authors(text: str, pos: int = 0, *, styles: tuple[str, ...] = ("si", "is")) -> tuple[list[str], int]:
     """Read consecutive names from text[pos:]; returns (names, end position).
 
-    styles: "si" Surname Initials, "is" Initials Surname, "v" Vancouver, "full" Given Surname.
+    styles: "si" Surname Initials, "is" Initials Surname, "v" Vancouver (Surname IO).
     """
     names: list[str] = []
     i = pos
     while i < len(text):
         m = None
         for style in styles:
-            pattern = {"si": _SURNAME_INITIALS, "is": _INITIALS_SURNAME, "v": _VANCOUVER, "full": _FULL_NAME}[style]
-            m = pattern.match(text, i)
+            m = _PATTERNS[style].match(text, i)
             if m:
-                if style == "si":
-                    names.append(normal(m.group(1), m.group(2)))
-                elif style == "is":
-                    names.append(normal(m.group(2), m.group(1)))
-                elif style == "v":
-                    names.append(normal(m.group(1), initials_of(m.group(2))))
-                else:
-                    names.append(normal(m.group(2), _given_to_initials(m.group(1))))
+                names.append(_from_match(style, m))
                 break
         if not m:
             break
@@ -83,11 +86,115 @@ def read_authors(text: str, pos: int = 0, *, styles: tuple[str, ...] = ("si", "i
             i = e.end()
             break
         s = _SEP.match(text, i)
-        if not s or s.end() == len(text):
+        if not s or not any(_PATTERNS[st].match(text, s.end()) for st in styles):
             break
-        nxt = s.end()
-        if not any({"si": _SURNAME_INITIALS, "is": _INITIALS_SURNAME, "v": _VANCOUVER,
-                    "full": _FULL_NAME}[st].match(text, nxt) for st in styles):
-            break
-        i = nxt
+        i = s.end()
     return names, i
+
+
+def _from_match(style: str, m: re.Match) -> str:
+    if style == "si":
+        surname = f"{m.group(2)} {m.group(1)}" if m.group(2) else m.group(1)
+        return normal(surname, m.group(3))
+    if style == "is":
+        return normal(m.group(2), m.group(1))
+    return normal(m.group(1), initials_of(m.group(2)))
+
+
+# --- blocks whose end is known -----------------------------------------------------------------
+
+_BLOCK_SPLIT = re.compile(r"\s*,\s*(?:and\s+|&\s*)?|\s+(?:and|&)\s+|\s*;\s*")
+_ONLY_INITIALS = re.compile(rf"{INITIALS}")
+_BARE_SURNAME = re.compile(SURNAME)
+_PARTICLE_ONLY = re.compile(_PARTICLE_GROUP)
+_GIVEN = rf"(?:[{UP}][{LO}]+(?:-[{UP}]?[{LO}]+)?|{INIT}|[{UP}](?=\s))"
+_FULL = re.compile(rf"((?:{_GIVEN}\s+)+?)({PARTICLE}*{_WORD}(?:-{_WORD})*(?:\s{_WORD})?)")
+_PARTICLE_WORD = re.compile(r"(?:" + "|".join(_PARTICLES) + r")", re.I)
+
+
+def parse_name(chunk: str) -> str | None:
+    """One name in any form ('I. I. Ivanov', 'Ivanov I. I.', 'Ivanov II', 'Anant K. Agarwal')."""
+    chunk = chunk.strip(" .,;") + ("." if chunk.rstrip().endswith(".") else "")
+    chunk = chunk.strip()
+    for style in ("si", "is", "v"):
+        m = _PATTERNS[style].fullmatch(chunk) or _PATTERNS[style].fullmatch(chunk.rstrip("."))
+        if m:
+            return _from_match(style, m)
+    m = re.fullmatch(rf"({INITIALS})\s?({_WORD})\s+({_WORD}(?:-{_WORD})*)", chunk)
+    if m:  # 'S. A. Della Pietra' (a two-word surname) or 'K. Bretonnel Cohen' (a middle name)
+        if _PARTICLE_WORD.fullmatch(m.group(2)):
+            return normal(f"{m.group(2)} {m.group(3)}", m.group(1))
+        return normal(m.group(3), f"{initials_of(m.group(1))} {m.group(2)[0]}.")
+    return _full_name(chunk.rstrip("."))
+
+
+ORG_WORDS = re.compile(
+    r"\b(?:commission|committee|bank|organi[sz]ation|agency|ministry|office|institute|university|council|"
+    r"association|society|group|consulting|foundation|cent(?:re|er)|bureau|department|service|forum|union|"
+    r"statistics|government|corporation|company|inc|ltd|llc|gmbh|press|academy|school|laborator(?:y|ies)|"
+    r"network|federation|nations|programme|program|board|authority|panel|world|international|national|"
+    r"центр|комитет|служб|министерств|агентств|институт|университет|академи|фонд|банк|совет|ассоциаци|"
+    r"союз|департамент|управлени|правительств|организаци|компани|корпораци|обществ|палат|инспекци|"
+    r"росстат|администраци|комисси|федераци|республик)", re.I)
+
+
+def _full_name(chunk: str) -> str | None:
+    """'Cheng Yen Li' -> 'Li C. Y.'; 'Christophe Van Gysel' -> 'Van Gysel C.'; 'Maarten de Rijke'."""
+    words = chunk.split()
+    if ORG_WORDS.search(chunk):
+        return None
+    if not 2 <= len(words) <= 4 or not all(re.fullmatch(rf"{_GIVEN}|{_WORD}(?:-{_WORD})*|[a-z]+", w)
+                                           for w in words):
+        return None
+    start = next((k for k in range(1, len(words) - 1) if _PARTICLE_WORD.fullmatch(words[k])), len(words) - 1)
+    if not all(w[:1].isupper() for w in words[:start]) or not words[-1][:1].isupper():
+        return None
+    if len(words) == 3 and re.search(r"(?:вич|вна|ична|чна)$", words[2]):  # Орлова Наталья Викторовна
+        return normal(words[0], given_to_initials(" ".join(words[1:])))
+    return normal(" ".join(words[start:]), given_to_initials(" ".join(words[:start])))
+
+
+def names_from_block(block: str) -> list[str] | None:
+    """All names of an author block, or None when some part of it is not a name."""
+    block = block.strip().rstrip(",;")
+    block = ETAL.sub("", block).strip(" ,;")
+    if not block:
+        return None
+    chunks = [c for c in _BLOCK_SPLIT.split(block) if c and c.strip()]
+    names: list[str] = []
+    k = 0
+    while k < len(chunks):
+        c = chunks[k].strip()
+        nxt = chunks[k + 1].strip() if k + 1 < len(chunks) else ""
+        nxt2 = chunks[k + 2].strip() if k + 2 < len(chunks) else ""
+        if _BARE_SURNAME.fullmatch(c) and _PARTICLE_ONLY.fullmatch(nxt) and _ONLY_INITIALS.fullmatch(nxt2):
+            names.append(normal(f"{nxt} {c}", nxt2))  # Gathen, von zur, J.
+            k += 3
+            continue
+        if _BARE_SURNAME.fullmatch(c) and nxt and _ONLY_INITIALS.fullmatch(nxt):
+            names.append(normal(c, nxt))  # Verhoef, P. C.
+            k += 2
+            continue
+        if (k == 0 and _BARE_SURNAME.fullmatch(c) and re.fullmatch(rf"[{UP}][{LO}]+(?:\s{INIT})?", nxt)
+                and (len(chunks) == 2 or parse_name(nxt2) or nxt2 == "")):
+            names.append(normal(c, given_to_initials(nxt)))  # Krugman, Paul
+            k += 2
+            continue
+        name = parse_name(c)
+        if name is None:
+            return None
+        names.append(name)
+        k += 1
+    return names
+
+
+_PERSON = re.compile(rf"{PARTICLE}*{SURNAME}(?:\s{_WORD})? {INITIALS}")
+
+
+def is_person(name: str) -> bool:
+    return bool(_PERSON.fullmatch(name))
+
+
+def surname_key(name: str) -> str:
+    """Lower-cased surname, to match a heading author with the same person after '/'."""
+    return re.sub(r"\s+\S+\.$|\s+(?:\S+\.\s*)+$", "", name).casefold().replace("ё", "е")
