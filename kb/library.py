@@ -13,6 +13,20 @@ def _labels(conn: sqlite3.Connection, file_id: int) -> dict[int, str]:
     return {r["idx"]: r["label"] for r in conn.execute("SELECT idx, label FROM pages WHERE file_id = ?", (file_id,))}
 
 
+def paper_brief(conn: sqlite3.Connection, paper_id: int) -> dict:
+    """What a search hit shows of its paper (a lighter paper_dict: no counts, no abstract)."""
+    row = conn.execute("SELECT p.id, p.file_id, p.title, p.authors, p.year, p.lang, p.doi, f.path FROM papers p "
+                       "JOIN files f ON f.id = p.file_id WHERE p.id = ?", (paper_id,)).fetchone()
+    return {"id": row["id"], "file_id": row["file_id"], "title": row["title"], "authors": json.loads(row["authors"]),
+            "year": row["year"], "lang": row["lang"], "doi": row["doi"], "source": display_path(row["path"])}
+
+
+def page_labels_for(conn: sqlite3.Connection, file_id: int, pages: tuple[int, ...]) -> dict[int, str]:
+    marks = ",".join("?" * len(pages))
+    return {r[0]: r[1] for r in conn.execute(
+        f"SELECT idx, label FROM pages WHERE file_id = ? AND idx IN ({marks})", (file_id, *pages))}
+
+
 def labels_for_paper(conn: sqlite3.Connection, paper_id: int) -> dict[int, str]:
     row = conn.execute("SELECT file_id FROM papers WHERE id = ?", (paper_id,)).fetchone()
     return _labels(conn, row[0]) if row else {}

@@ -15,6 +15,7 @@ from pathlib import Path
 from kb.errors import IngestError
 from kb.ingest.chunk import chunk_paper
 from kb.ingest.extract import extract
+from kb.ingest.hooks import IndexHook
 from kb.ingest.model import Document, Paper, Passage
 from kb.ingest.segment import split_papers
 from kb.refs.store import extract_references, store_citations, store_references
@@ -58,20 +59,6 @@ class Processed:
     papers: list[tuple[Paper, list[Passage]]]
     references: list[list] = field(default_factory=list)  # parsed entries per paper, same order
     prepared: object = None  # what the index hook computed for all passages, in order
-
-
-class IndexHook:
-    """What search needs for new passages: computed before the write, stored inside it.
-
-    `prepare` runs outside the transaction (embedding is slow, and a write lock held meanwhile
-    would block other writers); `store` writes the result with the passages.
-    """
-
-    def prepare(self, passages: list[Passage]) -> object:
-        return None
-
-    def store(self, conn: sqlite3.Connection, ids: list[int], passages: list[Passage], prepared: object) -> None:
-        pass
 
 
 PassageHook = IndexHook

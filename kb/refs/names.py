@@ -21,12 +21,13 @@ INIT = rf"(?:[{UP}][{LO}]{{0,2}}\.(?:\s?-\s?[{UP}][{LO}]?\.)?)"  # И. / Дж. /
 INITIALS = rf"{INIT}(?:\s?{INIT}){{0,3}}"
 _PARTICLES = ("von", "van", "de", "der", "den", "da", "di", "du", "la", "le", "zur", "zu", "ten", "ter",
               "dos", "das", "del", "della", "dal", "st.", "al", "el", "bin", "ibn")
-PARTICLE = r"(?:(?:" + "|".join(re.escape(p) for p in _PARTICLES) + r")\s+)"
+_PARTICLE_ALT = "|".join(re.escape(p) for p in _PARTICLES)
+PARTICLE = rf"(?:(?:{_PARTICLE_ALT})\s+)"
+_PARTICLE_GROUP = rf"(?:{_PARTICLE_ALT})(?:\s+(?:{_PARTICLE_ALT}))*"
 _WORD = rf"[{UP}](?:[{LO}]+(?:['’][{UP}][{LO}]+|[{UP}][{LO}]+)?)"  # Ivanov / O'Neil / McKeown
 SURNAME = rf"{PARTICLE}{{0,3}}{_WORD}(?:-{_WORD}|-[{LO}]+)*"
 
-_PARTICLE_GROUP = "(?:" + "|".join(re.escape(p) for p in _PARTICLES) + r")(?:\s+(?:" + \
-    "|".join(re.escape(p) for p in _PARTICLES) + "))*"
+# One name in each printed form, anchored at the current position.
 _SI = re.compile(rf"({SURNAME}),?\s+(?:({_PARTICLE_GROUP}),\s+)?({INITIALS})(?![{LO}])")
 _IS = re.compile(rf"({INITIALS})\s?({SURNAME})(?![{LO}\-])(?!\.\s?[{UP}][{LO}]{{0,2}}\.)")
 _VANCOUVER = re.compile(rf"({SURNAME}(?:\s{_WORD})?)\s+([{UP}]{{1,3}})(?=[,.;]|\s+and\b|$)")
@@ -34,29 +35,32 @@ _SEP = re.compile(r"\s*(?:,\s*(?:and\s+|&\s*|и\s+)?|\s+(?:and|&|и)\s+|;\s*)")
 ETAL = re.compile(r"\s*,?\s*(?:\[\s*(?:и\s+др|et\s+al)\.?\s*\]|(?:и\s+др|et\s+al)\.?)")
 _PATTERNS = {"si": _SI, "is": _IS, "v": _VANCOUVER}
 
+_ONE_INITIAL = re.compile(rf"[{UP}][{LO}]{{0,2}}\.(?:\s?-\s?[{UP}][{LO}]?\.)?")
+_SPACES = re.compile(r"\s+")
+_LETTER = re.compile(rf"[{UP}]")
+
 
 def initials_of(text: str) -> str:
     """'И.О.' / 'IO' / 'M.-C.' -> 'И. О.' / 'I. O.' / 'M.-C.'."""
     text = text.strip()
     if "." not in text:
-        return " ".join(c + "." for c in text if c.strip())
-    parts = re.findall(rf"[{UP}][{LO}]{{0,2}}\.(?:\s?-\s?[{UP}][{LO}]?\.)?", text)
-    return " ".join(re.sub(r"\s", "", p) for p in parts)
+        return " ".join(c + "." for c in text if not c.isspace())
+    return " ".join(p.replace(" ", "") for p in _ONE_INITIAL.findall(text))
 
 
 def normal(surname: str, initials: str) -> str:
-    surname = re.sub(r"\s+", " ", surname).strip()
+    surname = _SPACES.sub(" ", surname).strip()
     return f"{surname} {initials_of(initials)}".strip()
 
 
 def given_to_initials(given: str) -> str:
-    """'Anant K.' -> 'A. K.'; 'Джим' -> 'Дж.' (the Russian convention for Дж)."""
+    """'Anant K.' -> 'A. K.'; 'Джим' -> 'Дж.' (the Russian convention for Дж); 'Ming-Wei' -> 'M.-W.'."""
     out = []
-    for g in re.split(r"\s+", given.strip()):
-        if not g:
-            continue
-        if g.endswith(".") or re.fullmatch(rf"[{UP}]", g):
-            out.append(initials_of(g if g.endswith(".") else g + "."))
+    for g in given.split():
+        if g.endswith("."):
+            out.append(initials_of(g))
+        elif _LETTER.fullmatch(g):
+            out.append(g + ".")
         elif "-" in g:
             out.append("-".join(p[:1] + "." for p in g.split("-") if p))
         else:
@@ -103,24 +107,36 @@ def _from_match(style: str, m: re.Match) -> str:
 
 # --- blocks whose end is known -----------------------------------------------------------------
 
+ORG_WORDS = re.compile(
+    r"\b(?:commission|committee|bank|organi[sz]ation|agency|agencies|ministry|office|institute|university|"
+    r"council|association|society|group|consulting|foundation|cent(?:re|er)|bureau|department|service|union|"
+    r"statistics|government|corporation|company|inc|ltd|llc|gmbh|press|academy|school|laborator(?:y|ies)|"
+    r"federation|nations|board|authority|panel|parliament|secretariat|"
+    r"университет|академия)s?\b|"
+    r"\b(?:центр|комитет|служб|министерств|агентств|институт|академи|фонд|банк|совет|ассоциаци|союз|"
+    r"департамент|управлени|правительств|организаци|компани|корпораци|обществ|палат|инспекци|росстат|"
+    r"администраци|комисси|федерац|госкомстат|минобрнауки|минфин)", re.I)
+
 _BLOCK_SPLIT = re.compile(r"\s*,\s*(?:and\s+|&\s*)?|\s+(?:and|&)\s+|\s*;\s*")
-_ONLY_INITIALS = re.compile(rf"{INITIALS}")
+_ONLY_INITIALS = re.compile(INITIALS)
 _BARE_SURNAME = re.compile(SURNAME)
 _PARTICLE_ONLY = re.compile(_PARTICLE_GROUP)
+_PARTICLE_WORD = re.compile(_PARTICLE_ALT, re.I)
 _GIVEN = rf"(?:[{UP}][{LO}]+(?:-[{UP}]?[{LO}]+)?|{INIT}|[{UP}](?=\s))"
-_FULL = re.compile(rf"((?:{_GIVEN}\s+)+?)({PARTICLE}*{_WORD}(?:-{_WORD})*(?:\s{_WORD})?)")
-_PARTICLE_WORD = re.compile(r"(?:" + "|".join(_PARTICLES) + r")", re.I)
+_FULL_WORD = re.compile(rf"{_GIVEN}|{_WORD}(?:-{_WORD})*|[a-z]+")
+_GIVEN_NAME = re.compile(rf"[{UP}][{LO}]+(?:\s(?:{INIT}|[{UP}]))?")
+_INITIALS_TWO_WORDS = re.compile(rf"({INITIALS})\s?({_WORD})\s+({_WORD}(?:-{_WORD})*)")
+_PATRONYMIC = re.compile(r"(?:вич|вна|ична|чна)$")
 
 
 def parse_name(chunk: str) -> str | None:
     """One name in any form ('I. I. Ivanov', 'Ivanov I. I.', 'Ivanov II', 'Anant K. Agarwal')."""
-    chunk = chunk.strip(" .,;") + ("." if chunk.rstrip().endswith(".") else "")
     chunk = chunk.strip()
     for style in ("si", "is", "v"):
         m = _PATTERNS[style].fullmatch(chunk) or _PATTERNS[style].fullmatch(chunk.rstrip("."))
         if m:
             return _from_match(style, m)
-    m = re.fullmatch(rf"({INITIALS})\s?({_WORD})\s+({_WORD}(?:-{_WORD})*)", chunk)
+    m = _INITIALS_TWO_WORDS.fullmatch(chunk)
     if m:  # 'S. A. Della Pietra' (a two-word surname) or 'K. Bretonnel Cohen' (a middle name)
         if _PARTICLE_WORD.fullmatch(m.group(2)):
             return normal(f"{m.group(2)} {m.group(3)}", m.group(1))
@@ -128,67 +144,52 @@ def parse_name(chunk: str) -> str | None:
     return _full_name(chunk.rstrip("."))
 
 
-ORG_WORDS = re.compile(
-    r"\b(?:commission|committee|bank|organi[sz]ation|agency|ministry|office|institute|university|council|"
-    r"association|society|group|consulting|foundation|cent(?:re|er)|bureau|department|service|forum|union|"
-    r"statistics|government|corporation|company|inc|ltd|llc|gmbh|press|academy|school|laborator(?:y|ies)|"
-    r"network|federation|nations|programme|program|board|authority|panel|world|international|national|"
-    r"центр|комитет|служб|министерств|агентств|институт|университет|академи|фонд|банк|совет|ассоциаци|"
-    r"союз|департамент|управлени|правительств|организаци|компани|корпораци|обществ|палат|инспекци|"
-    r"росстат|администраци|комисси|федераци|республик)", re.I)
-
-
 def _full_name(chunk: str) -> str | None:
     """'Cheng Yen Li' -> 'Li C. Y.'; 'Christophe Van Gysel' -> 'Van Gysel C.'; 'Maarten de Rijke'."""
     words = chunk.split()
-    if ORG_WORDS.search(chunk):
-        return None
-    if not 2 <= len(words) <= 4 or not all(re.fullmatch(rf"{_GIVEN}|{_WORD}(?:-{_WORD})*|[a-z]+", w)
-                                           for w in words):
+    if not 2 <= len(words) <= 4 or ORG_WORDS.search(chunk) or not all(_FULL_WORD.fullmatch(w) for w in words):
         return None
     start = next((k for k in range(1, len(words) - 1) if _PARTICLE_WORD.fullmatch(words[k])), len(words) - 1)
     if not all(w[:1].isupper() for w in words[:start]) or not words[-1][:1].isupper():
         return None
-    if len(words) == 3 and re.search(r"(?:вич|вна|ична|чна)$", words[2]):  # Орлова Наталья Викторовна
+    if len(words) == 3 and _PATRONYMIC.search(words[2]):  # Орлова Наталья Викторовна
         return normal(words[0], given_to_initials(" ".join(words[1:])))
     return normal(" ".join(words[start:]), given_to_initials(" ".join(words[:start])))
 
 
 def names_from_block(block: str) -> list[str] | None:
     """All names of an author block, or None when some part of it is not a name."""
-    block = block.strip().rstrip(",;")
-    block = ETAL.sub("", block).strip(" ,;")
+    block = ETAL.sub("", block.strip().rstrip(",;")).strip(" ,;")
     if not block:
         return None
-    chunks = [c for c in _BLOCK_SPLIT.split(block) if c and c.strip()]
+    chunks = [c.strip() for c in _BLOCK_SPLIT.split(block) if c and c.strip()]
     names: list[str] = []
     k = 0
     while k < len(chunks):
-        c = chunks[k].strip()
-        nxt = chunks[k + 1].strip() if k + 1 < len(chunks) else ""
-        nxt2 = chunks[k + 2].strip() if k + 2 < len(chunks) else ""
+        c = chunks[k]
+        nxt = chunks[k + 1] if k + 1 < len(chunks) else ""
+        nxt2 = chunks[k + 2] if k + 2 < len(chunks) else ""
         if _BARE_SURNAME.fullmatch(c) and _PARTICLE_ONLY.fullmatch(nxt) and _ONLY_INITIALS.fullmatch(nxt2):
             names.append(normal(f"{nxt} {c}", nxt2))  # Gathen, von zur, J.
             k += 3
-            continue
-        if _BARE_SURNAME.fullmatch(c) and nxt and _ONLY_INITIALS.fullmatch(nxt):
+        elif _BARE_SURNAME.fullmatch(c) and nxt and _ONLY_INITIALS.fullmatch(nxt):
             names.append(normal(c, nxt))  # Verhoef, P. C.
             k += 2
-            continue
-        if (k == 0 and _BARE_SURNAME.fullmatch(c) and re.fullmatch(rf"[{UP}][{LO}]+(?:\s{INIT})?", nxt)
-                and (len(chunks) == 2 or parse_name(nxt2) or nxt2 == "")):
+        elif k == 0 and _BARE_SURNAME.fullmatch(c) and _GIVEN_NAME.fullmatch(nxt) and \
+                (len(chunks) == 2 or not nxt2 or parse_name(nxt2)):
             names.append(normal(c, given_to_initials(nxt)))  # Krugman, Paul
             k += 2
-            continue
-        name = parse_name(c)
-        if name is None:
-            return None
-        names.append(name)
-        k += 1
+        else:
+            name = parse_name(c)
+            if name is None:
+                return None
+            names.append(name)
+            k += 1
     return names
 
 
 _PERSON = re.compile(rf"{PARTICLE}*{SURNAME}(?:\s{_WORD})? {INITIALS}")
+_TRAILING_INITIALS = re.compile(r"(?:\s+\S+\.)+$")
 
 
 def is_person(name: str) -> bool:
@@ -197,4 +198,4 @@ def is_person(name: str) -> bool:
 
 def surname_key(name: str) -> str:
     """Lower-cased surname, to match a heading author with the same person after '/'."""
-    return re.sub(r"\s+\S+\.$|\s+(?:\S+\.\s*)+$", "", name).casefold().replace("ё", "е")
+    return _TRAILING_INITIALS.sub("", name).casefold().replace("ё", "е")

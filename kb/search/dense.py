@@ -16,9 +16,9 @@ import numpy as np
 
 from kb.search import vectors
 
-EXACT_LIMIT = 200_000  # passages; above this an HNSW graph answers instead of a full scan
-HNSW_M = 32
-HNSW_EF_SEARCH = 128
+EXACT_LIMIT = 50_000  # passages; above this an inverted-file (IVF) index answers instead of a full scan
+IVF_PROBE_SHARE = 0.03  # share of the lists searched per query (recall vs speed; see scripts/bench_scale.py)
+TRAIN_SAMPLE = 100_000
 
 
 @dataclass
@@ -32,25 +32,48 @@ class DenseIndex:
         k = min(k, len(self.ids))
         if k <= 0:
             return []
+        _single_thread()
         scores, rows = self.index.search(np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32), k)
         return [(int(self.ids[r]), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0]
 
 
+_THREADS_SET = False
+
+
+def _single_thread() -> None:
+    """One query is too small to share: OpenMP threads cost more than they give (measured 3x)."""
+    global _THREADS_SET
+    if not _THREADS_SET:
+        import faiss
+
+        faiss.omp_set_num_threads(1)
+        _THREADS_SET = True
+
+
+def n_lists(n: int) -> int:
+    return max(64, int(4 * n ** 0.5))
+
+
 def build(ids: np.ndarray, mat: np.ndarray, *, exact_limit: int = EXACT_LIMIT):
+    """Exact inner-product index, or IVF with ~4·sqrt(n) lists trained on a sample (seconds, not minutes)."""
     import faiss
 
     dim = mat.shape[1]
+    mat = np.ascontiguousarray(mat, dtype=np.float32)
     if len(ids) <= exact_limit:
         index, kind = faiss.IndexFlatIP(dim), "flat"
-    else:
-        index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = 80
-        kind = "hnsw"
-    if len(ids):
-        index.add(np.ascontiguousarray(mat, dtype=np.float32))
-    if kind == "hnsw":
-        index.hnsw.efSearch = HNSW_EF_SEARCH
-    return index, kind
+        if len(ids):
+            index.add(mat)
+        return index, kind
+    faiss.omp_set_num_threads(max(1, faiss.omp_get_max_threads()))
+    lists = n_lists(len(ids))
+    index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, lists, faiss.METRIC_INNER_PRODUCT)
+    rng = np.random.default_rng(0)
+    sample = mat[rng.choice(len(mat), size=min(len(mat), TRAIN_SAMPLE), replace=False)]
+    index.train(sample)
+    index.add(mat)
+    index.nprobe = max(8, int(lists * IVF_PROBE_SHARE))
+    return index, "ivf"
 
 
 def _paths(kb_dir: Path, name: str) -> tuple[Path, Path, Path]:
@@ -72,6 +95,8 @@ def open_index(conn: sqlite3.Connection, kb_dir: Path, name: str, dim: int,
             index = faiss.read_index(str(index_path), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
             ids = np.load(folder / f"{index_path.stem}.ids.npy")
             if index.ntotal == len(ids):
+                if meta["kind"] == "ivf":
+                    index.nprobe = max(8, int(index.nlist * IVF_PROBE_SHARE))
                 return DenseIndex(index, ids, meta["kind"])
     except (OSError, ValueError, KeyError, RuntimeError):
         pass  # missing, stale or unreadable: rebuild below

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from kb.embed.base import DEFAULT_SPEC, Embedder, canonical_spec, get_embedder
 from kb.errors import EmbedderMismatch
+from kb.ingest.hooks import IndexHook
 from kb.ingest.model import Passage
-from kb.ingest.pipeline import IndexHook
 from kb.search import lexical, vectors
 
 

@@ -59,16 +59,48 @@ def ensure_index(conn: sqlite3.Connection) -> int:
     return len(missing)
 
 
-def match_expression(query: str) -> str | None:
+MAX_TERMS = 6  # the rarest query stems searched; more only add cost
+COMMON_SHARE = 0.01  # stems in more than this share of passages (and over COMMON_MIN) are not searched
+COMMON_MIN = 500
+
+
+def doc_frequencies(conn: sqlite3.Connection, terms: list[str]) -> dict[str, int]:
+    """How many passages contain each stem (one indexed look-up per stem)."""
+    out = {}
+    for t in terms:
+        row = conn.execute("SELECT doc FROM passages_fts_vocab WHERE term = ?", (t,)).fetchone()
+        out[t] = row[0] if row else 0
+    return out
+
+
+def passage_count(conn: sqlite3.Connection) -> int:
+    """Number of passages; max(rowid) is an upper bound read in O(1), which is all BM25-style weights need."""
+    return conn.execute("SELECT max(id) FROM passages").fetchone()[0] or 1
+
+
+def match_expression(query: str, conn: sqlite3.Connection | None = None,
+                     df: dict[str, int] | None = None) -> str | None:
+    """FTS5 OR-query of the query's stems; with a connection, only the rarest useful ones.
+
+    A stem found in most passages matches thousands of rows and barely moves BM25, while
+    scoring them all is what makes a query slow on a large knowledge base.
+    """
     terms = list(dict.fromkeys(analyze(query)))
+    if conn is not None and terms:
+        df = df if df is not None else doc_frequencies(conn, terms)
+        limit = max(COMMON_SHARE * passage_count(conn), COMMON_MIN)
+        present = [t for t in terms if df.get(t, 0) > 0]
+        rare = [t for t in present if df[t] <= limit] or sorted(present, key=df.get)[:1]
+        terms = sorted(rare, key=df.get)[:MAX_TERMS]
     if not terms:
         return None
     return " OR ".join(f'"{t}"' for t in terms)
 
 
-def search(conn: sqlite3.Connection, query: str, limit: int = 100) -> list[tuple[int, float]]:
+def search(conn: sqlite3.Connection, query: str, limit: int = 100,
+           df: dict[str, int] | None = None) -> list[tuple[int, float]]:
     """(passage id, BM25 score; higher is better) for the best `limit` passages."""
-    expr = match_expression(query)
+    expr = match_expression(query, conn, df)
     if expr is None:
         return []
     rows = conn.execute(
@@ -77,20 +109,26 @@ def search(conn: sqlite3.Connection, query: str, limit: int = 100) -> list[tuple
     return [(int(r[0]), float(r[1])) for r in rows]
 
 
-def idf_weights(conn: sqlite3.Connection, terms: list[str]) -> dict[str, float]:
+def idf_weights(conn: sqlite3.Connection, terms: list[str], df: dict[str, int] | None = None) -> dict[str, float]:
     """BM25-style inverse document frequency of each stem."""
     if not terms:
         return {}
-    n_docs = conn.execute("SELECT count(*) FROM passages_fts").fetchone()[0] or 1
-    marks = ",".join("?" * len(terms))
-    df = dict(conn.execute(f"SELECT term, doc FROM passages_fts_vocab WHERE term IN ({marks})", terms).fetchall())
-    return {t: math.log((n_docs - df.get(t, 0) + 0.5) / (df.get(t, 0) + 0.5) + 1.0) for t in terms}
+    n_docs = passage_count(conn)
+    df = df if df is not None else doc_frequencies(conn, terms)
+    return {t: math.log((n_docs - df[t] + 0.5) / (df[t] + 0.5) + 1.0) for t in terms}
 
 
-def coverage(conn: sqlite3.Connection, query: str, ids: list[int]) -> dict[int, float]:
-    """Share of the query's (IDF-weighted) stems that each passage contains, 0..1."""
+def query_stats(conn: sqlite3.Connection, query: str) -> tuple[list[str], dict[str, int]]:
+    """The query's stems and their document frequencies, looked up once per query."""
     terms = list(dict.fromkeys(analyze(query)))
-    weights = idf_weights(conn, terms)
+    return terms, doc_frequencies(conn, terms)
+
+
+def coverage(conn: sqlite3.Connection, query: str, ids: list[int],
+             stats: tuple[list[str], dict[str, int]] | None = None) -> dict[int, float]:
+    """Share of the query's (IDF-weighted) stems that each passage contains, 0..1."""
+    terms, df = stats if stats is not None else query_stats(conn, query)
+    weights = idf_weights(conn, terms, df)
     total = sum(weights.values())
     if not ids or total <= 0:
         return {}

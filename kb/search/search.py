@@ -18,7 +18,7 @@ from kb.ingest import lang as langid
 from kb.search import dense, fusion, lexical, vectors
 
 MODES = ("hybrid", "dense", "lexical")
-CANDIDATES = 100
+CANDIDATES = 40
 
 
 @dataclass
@@ -125,14 +125,15 @@ class Searcher:
             for pid, sim in self.dense_index.search(qvec, want):
                 if allowed is None or pid in allowed:
                     cands[pid] = fusion.Candidate(pid, dense=sim)
+        stats = lexical.query_stats(self.conn, query) if mode in ("hybrid", "lexical") else None
         if mode in ("hybrid", "lexical"):
-            for pid, bm25 in lexical.search(self.conn, query, n if allowed is None else 20 * n):
+            for pid, bm25 in lexical.search(self.conn, query, n if allowed is None else 20 * n, stats[1]):
                 if allowed is None or pid in allowed:
                     cands.setdefault(pid, fusion.Candidate(pid)).lexical = bm25
         if qvec is not None:
             self._fill_dense(cands, qvec)
         if mode == "hybrid":
-            for pid, cov in lexical.coverage(self.conn, query, list(cands)).items():
+            for pid, cov in lexical.coverage(self.conn, query, list(cands), stats).items():
                 cands[pid].coverage = cov
         return list(cands.values())
 
@@ -180,13 +181,17 @@ class Searcher:
     def _hits(self, ranked: list[fusion.Candidate]) -> list[Hit]:
         hits = []
         papers: dict[int, dict] = {}
+        labels_of: dict[int, dict[int, str]] = {}
         for rank, c in enumerate(ranked, 1):
             row = self.conn.execute("SELECT * FROM passages WHERE id = ?", (c.passage_id,)).fetchone()
             if row["paper_id"] not in papers:
-                prow = self.conn.execute("SELECT * FROM papers WHERE id = ?", (row["paper_id"],)).fetchone()
-                papers[row["paper_id"]] = library.paper_dict(self.conn, prow)
+                papers[row["paper_id"]] = library.paper_brief(self.conn, row["paper_id"])
+                labels_of[row["paper_id"]] = library.page_labels_for(
+                    self.conn, papers[row["paper_id"]]["file_id"], (row["page_first"], row["page_last"]))
             paper = papers[row["paper_id"]]
-            labels = library.labels_for_paper(self.conn, row["paper_id"])
+            labels = labels_of[row["paper_id"]]
+            if row["page_first"] not in labels or row["page_last"] not in labels:
+                labels.update(library.page_labels_for(self.conn, paper["file_id"], (row["page_first"], row["page_last"])))
             hits.append(Hit(
                 rank=rank, score=c.score, passage_id=c.passage_id, text=row["text"],
                 paper=paper,

@@ -94,9 +94,9 @@ def store(conn: sqlite3.Connection, embedder: Embedder, ids: list[int], embedded
     """Write vectors computed by `embed` (inside the caller's transaction)."""
     conn.executemany("INSERT OR REPLACE INTO passage_vectors(passage_id, vec) VALUES (?, ?)",
                      [(pid, v.astype(np.float32).tobytes()) for pid, v in zip(ids, embedded.passages, strict=True)])
-    conn.executemany("INSERT OR REPLACE INTO sentence_vectors(passage_id, seq, vec) VALUES (?, ?, ?)",
-                     [(pid, seq, v.astype(np.float16).tobytes())
-                      for pid, group in zip(ids, embedded.sentences, strict=True) for seq, v in enumerate(group)])
+    conn.executemany("INSERT OR REPLACE INTO sentence_vectors(passage_id, n, vecs) VALUES (?, ?, ?)",
+                     [(pid, len(group), np.ascontiguousarray(group, dtype=np.float16).tobytes())
+                      for pid, group in zip(ids, embedded.sentences, strict=True) if len(group)])
     record_embedder(conn, embedder)
     touch(conn)
 
@@ -117,16 +117,14 @@ def load_passage_vectors(conn: sqlite3.Connection, dim: int) -> tuple[np.ndarray
 
 def sentence_vectors_for(conn: sqlite3.Connection, ids: list[int], dim: int) -> dict[int, np.ndarray]:
     """Sentence vectors (float32) of the given passages, keyed by passage id."""
-    out: dict[int, list[bytes]] = {}
+    out: dict[int, np.ndarray] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         marks = ",".join("?" * len(chunk))
-        for pid, vec in conn.execute(
-                f"SELECT passage_id, vec FROM sentence_vectors WHERE passage_id IN ({marks}) ORDER BY passage_id, seq",
-                chunk):
-            out.setdefault(pid, []).append(vec)
-    return {pid: np.frombuffer(b"".join(v), dtype=np.float16).reshape(len(v), dim).astype(np.float32)
-            for pid, v in out.items()}
+        for pid, n, blob in conn.execute(
+                f"SELECT passage_id, n, vecs FROM sentence_vectors WHERE passage_id IN ({marks})", chunk):
+            out[pid] = np.frombuffer(blob, dtype=np.float16).reshape(n, dim).astype(np.float32)
+    return out
 
 
 def missing_vectors(conn: sqlite3.Connection) -> list[tuple[int, str, str]]:

@@ -11,8 +11,7 @@ CREATE TABLE passage_vectors (
 );
 
 CREATE TABLE sentence_vectors (
-    passage_id INTEGER NOT NULL REFERENCES passages(id) ON DELETE CASCADE,
-    seq        INTEGER NOT NULL,
-    vec        BLOB NOT NULL,              -- float16, L2-normalised
-    PRIMARY KEY (passage_id, seq)
+    passage_id INTEGER PRIMARY KEY REFERENCES passages(id) ON DELETE CASCADE,
+    n          INTEGER NOT NULL,           -- number of sentences
+    vecs       BLOB NOT NULL               -- n float16 rows, L2-normalised, in sentence order
 );
