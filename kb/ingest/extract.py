@@ -102,7 +102,9 @@ def _merge_same_row(lines: list[Line]) -> list[Line]:
     merged: list[Line] = []
     for ln in lines:
         prev = merged[-1] if merged else None
-        if (prev is not None and abs(prev.y1 - ln.y1) < 0.4 * ln.size and 0 <= ln.x0 - prev.x1 < 1.2 * ln.size):
+        if (prev is not None and abs(prev.y1 - ln.y1) < 0.4 * ln.size and 0 <= ln.x0 - prev.x1 < 0.8 * ln.size
+                and not prev.text.rstrip().endswith(("-", "\u00ad"))):
+            # one visual line stored in pieces; a wider gap, or a piece ending in a hyphen, is a column edge
             gap = "" if prev.text.endswith(" ") or ln.text.startswith(" ") else " "
             prev.text = prev.text + gap + ln.text
             prev.x1 = max(prev.x1, ln.x1)
@@ -290,6 +292,8 @@ def build_paragraphs(pages: list[list[Line]]) -> list[Paragraph]:
 def _starts_paragraph(prev: Line, ln: Line, pitch: float) -> bool:
     p_left, p_right = prev.col_left, prev.col_right
     left = ln.col_left
+    if re.search(r"[^\W\d_]-$", prev.text) and ln.text[:1].islower():
+        return False  # a word broken at the line end continues, whatever the font does
     if prev.bold != ln.bold or abs(prev.size - ln.size) > 0.6 or _LABEL_START.match(ln.text):
         return True
     same_flow = ln.page == prev.page and abs(left - p_left) < 5 and 0 < ln.y0 - prev.y0
