@@ -13,23 +13,20 @@ def _labels(conn: sqlite3.Connection, file_id: int) -> dict[int, str]:
     return {r["idx"]: r["label"] for r in conn.execute("SELECT idx, label FROM pages WHERE file_id = ?", (file_id,))}
 
 
-def paper_brief(conn: sqlite3.Connection, paper_id: int) -> dict:
-    """What a search hit shows of its paper (a lighter paper_dict: no counts, no abstract)."""
-    row = conn.execute("SELECT p.id, p.file_id, p.title, p.authors, p.year, p.lang, p.doi, f.path FROM papers p "
-                       "JOIN files f ON f.id = p.file_id WHERE p.id = ?", (paper_id,)).fetchone()
-    return {"id": row["id"], "file_id": row["file_id"], "title": row["title"], "authors": json.loads(row["authors"]),
-            "year": row["year"], "lang": row["lang"], "doi": row["doi"], "source": display_path(row["path"])}
+def paper_briefs(conn: sqlite3.Connection, paper_ids: set[int]) -> dict[int, dict]:
+    """What search hits show of their papers (lighter than paper_dict: no counts, no abstract)."""
+    ids = list(paper_ids)
+    rows = conn.execute("SELECT p.id, p.file_id, p.title, p.authors, p.year, p.lang, p.doi, f.path FROM papers p "
+                        f"JOIN files f ON f.id = p.file_id WHERE p.id IN ({','.join('?' * len(ids))})", ids)
+    return {row["id"]: {"id": row["id"], "file_id": row["file_id"], "title": row["title"],
+                        "authors": json.loads(row["authors"]), "year": row["year"], "lang": row["lang"],
+                        "doi": row["doi"], "source": display_path(row["path"])} for row in rows}
 
 
 def page_labels_for(conn: sqlite3.Connection, file_id: int, pages: tuple[int, ...]) -> dict[int, str]:
     marks = ",".join("?" * len(pages))
     return {r[0]: r[1] for r in conn.execute(
         f"SELECT idx, label FROM pages WHERE file_id = ? AND idx IN ({marks})", (file_id, *pages))}
-
-
-def labels_for_paper(conn: sqlite3.Connection, paper_id: int) -> dict[int, str]:
-    row = conn.execute("SELECT file_id FROM papers WHERE id = ?", (paper_id,)).fetchone()
-    return _labels(conn, row[0]) if row else {}
 
 
 def display_path(path: str) -> str:
@@ -164,13 +161,17 @@ def list_works(conn: sqlite3.Connection, min_cited: int = 1) -> list[dict]:
 
 def passage_citations(conn: sqlite3.Connection, passage_id: int) -> list[dict]:
     """The works a passage cites, resolved to its paper's reference entries."""
+    return citations_for(conn, [passage_id]).get(passage_id, [])
+
+
+def citations_for(conn: sqlite3.Connection, passage_ids: list[int]) -> dict[int, list[dict]]:
     rows = conn.execute(
-        "SELECT c.marker, c.locator, r.* FROM citations c JOIN refs r ON r.id = c.ref_id "
-        "WHERE c.passage_id = ? ORDER BY c.rowid", (passage_id,)).fetchall()
-    out = []
+        "SELECT c.passage_id AS cited_from, c.marker, c.locator, r.* FROM citations c JOIN refs r ON r.id = c.ref_id "
+        f"WHERE c.passage_id IN ({','.join('?' * len(passage_ids))}) ORDER BY c.rowid", passage_ids).fetchall()
+    out: dict[int, list[dict]] = {}
     for row in rows:
         ref = ref_dict(row)
-        out.append({"marker": row["marker"], "locator": row["locator"], "n": ref["n"], "ref_id": ref["id"],
+        out.setdefault(row["cited_from"], []).append({"marker": row["marker"], "locator": row["locator"], "n": ref["n"], "ref_id": ref["id"],
                     "work_id": ref["work_id"], "authors": ref["authors"], "title": ref["title"],
                     "year": ref["year"], "container": ref["container"], "doi": ref["doi"], "raw": ref["raw"]})
     return out

@@ -236,10 +236,11 @@ def bench_latency(n: int, n_queries: int, keep: Path | None) -> dict:
     return res
 
 
-def wall(cmd: list[str]) -> tuple[float, subprocess.CompletedProcess]:
+def wall(cmd: list[str], ok_codes: tuple[int, ...] = (0,)) -> tuple[float, subprocess.CompletedProcess]:
+    """Run and time a command; ingest of the real PDFs exits 1 by design (an encrypted file, scans)."""
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO)
-    if proc.returncode:
+    if proc.returncode not in ok_codes:
         raise RuntimeError(f"{' '.join(cmd)} failed: {proc.stderr.strip()[-500:]}")
     return time.perf_counter() - t0, proc
 
@@ -257,22 +258,27 @@ def bench_cli() -> dict:
             "baselines_s": base}
 
 
-def bench_ingest(repeat: int = 3) -> dict:
-    """`kb ingest corpus/` into a fresh KB, with and without embedding, interleaved; medians."""
+def bench_ingest(repeat: int = 3, source: Path | None = None) -> dict:
+    """`kb ingest SOURCE` into a fresh KB, with and without embedding, interleaved; medians.
+
+    OCR is switched off so that the figure measures kb, not Tesseract.
+    """
+    source = source or REPO / "corpus"
     use_time = Path("/usr/bin/time").exists()
     out: dict[str, dict[str, list[float]]] = {v: defaultdict(list) for v in ("embed", "no-embed")}
     for _ in range(repeat):
         for variant, extra in (("embed", []), ("no-embed", ["--no-embed"])):
             with tempfile.TemporaryDirectory(prefix="kb-bench-ing-") as t:
-                cmd = [KB, "--kb-dir", t, "ingest", str(REPO / "corpus"), *extra]
-                secs, proc = wall((["/usr/bin/time", "-v"] if use_time else []) + cmd)
+                cmd = [KB, "--kb-dir", t, "ingest", "--no-ocr", str(source), *extra]
+                secs, proc = wall((["/usr/bin/time", "-v"] if use_time else []) + cmd, ok_codes=(0, 1))
             pages = int(re.search(r"(\d+) pages", proc.stdout + proc.stderr).group(1))
             rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr) if use_time else None
             kib = int(rss.group(1)) if rss else resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
             for k, v in (("s", secs), ("pages_per_s", pages / secs), ("rss_mib", kib / 1024), ("pages", pages)):
                 out[variant][k].append(v)
     med = {v: {k: statistics.median(x) for k, x in d.items()} for v, d in out.items()}
-    return med | {"ratio_time": med["embed"]["s"] / med["no-embed"]["s"], "runs": out,
+    return med | {"ratio_time": med["embed"]["s"] / med["no-embed"]["s"], "runs": out, "source": str(source),
+                  "repeat": repeat,
                   "rss_source": "/usr/bin/time -v" if use_time else "RUSAGE_CHILDREN (max over all children)"}
 
 
@@ -299,9 +305,12 @@ def report(res: dict) -> None:
               [["kb search -k 5 (10 runs)", cli["median_s"], cli["max_s"], f"median ≤ 1.0  {verdict}"],
                ["kb search, first run (warm-up)", cli["first_search_s"], "", ""],
                *[[k, v, "", ""] for k, v in cli["baselines_s"].items()]])
-    if ing := res.get("ingest"):
+    for key in ("ingest", "ingest_real"):
+        if not (ing := res.get(key)):
+            continue
         verdict = "ok" if ing["embed"]["pages_per_s"] >= TARGETS["ingest_pages_per_s"] else "MISSED"
-        table(f"kb ingest of the sample corpus into a fresh KB, medians of 3 (peak RSS: {ing['rss_source']})",
+        table(f"kb ingest --no-ocr {ing['source']} into a fresh KB, medians of {ing['repeat']} "
+              f"(peak RSS: {ing['rss_source']})",
               ["variant", "pages", "s", "pages/s", "peak RSS MiB", "target"],
               [[v, int(ing[v]["pages"]), ing[v]["s"], ing[v]["pages_per_s"], ing[v]["rss_mib"],
                 f"≥ 10 pages/s  {verdict}" if v == "embed" else ""] for v in ("embed", "no-embed")])
@@ -320,9 +329,13 @@ def main(argv: list[str] | None = None) -> int:
         from kb.samples import build_sample_corpus
         build_sample_corpus(REPO / "corpus")
     res: dict = {"machine": machine()}
-    parts = {"latency": lambda: bench_latency(args.n, args.queries, args.keep), "cli": bench_cli, "ingest": bench_ingest}
+    real = REPO.parent / "shared" / "corpus" / "real"
+    parts = {"latency": lambda: bench_latency(args.n, args.queries, args.keep), "cli": bench_cli,
+             "ingest": bench_ingest, "ingest_real": lambda: bench_ingest(1, real)}
     for name, run in parts.items():
-        if args.only in (None, name):
+        if name == "ingest_real" and not real.is_dir():
+            continue
+        if args.only in (None, name) or (args.only == "ingest" and name == "ingest_real"):
             try:
                 res[name] = run()
             except RuntimeError as exc:  # a failing `kb` command: report it, keep the other figures

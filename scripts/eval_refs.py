@@ -140,9 +140,11 @@ def main() -> None:
     ap.add_argument("--json", type=Path)
     ap.add_argument("--errors", help="print the mistakes for this field (or 'all')")
     ap.add_argument("--no-pdf", action="store_true", help="skip the end-to-end run over PDFs")
+    ap.add_argument("--set", choices=["dev", "holdout"], default="dev",
+                    help="dev: the set the parser was tuned on; holdout: entries labelled blind, never tuned on")
     args = ap.parse_args()
 
-    rows = [json.loads(x) for x in (DATA / "refs_dev.jsonl").read_text(encoding="utf-8").splitlines() if x]
+    rows = [json.loads(x) for x in (DATA / f"refs_{args.set}.jsonl").read_text(encoding="utf-8").splitlines() if x]
     lists = [json.loads(x) for x in (DATA / "refs_lists.jsonl").read_text(encoding="utf-8").splitlines() if x]
     parsed = parse_in_order(rows)
     scored = score_fields(rows, parsed)
@@ -152,6 +154,12 @@ def main() -> None:
         styles["gost" if r["style"].startswith("gost") else r["style"]] += 1
     print(f"{len(rows)} labelled entries: " + ", ".join(f"{k} {v}" for k, v in sorted(styles.items())))
     print_summary(summary)
+    if args.set == "holdout":
+        if args.errors:
+            for rid, f, gold, got, raw in scored["errors"]:
+                if args.errors in (f, "all"):
+                    print(f"{rid} {f}: gold={gold!r} got={got!r}\n    {raw[:200]}")
+        return
 
     raw_acc = split_accuracy(lists, lambda lst: [e.raw for e in split_entries("\n".join(
         (f"{i + 1}. " if lst["entries"] and _numbered(lst) else "") + e for i, e in enumerate(lst["entries"])))])

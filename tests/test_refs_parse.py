@@ -323,3 +323,40 @@ def test_section_skips_the_heading_and_stops_at_author_notes():
     assert [e.n for e in entries] == ["1", "2"]
     assert entries[1].raw == ("Справочник API Unity. URL: http://docs.example.org/index.html "
                               "(дата обращения: 01.06.2016 г.).")
+
+
+# --- general rules for entries unlike the tuning set --------------------------------------------------
+
+
+def test_elsevier_numbered_journal_trailer():
+    check("K. Larsen, C. Van den Berg, A. B. Holm, Sparse signals in noisy graphs, Graph Letters 14 (3) (2012) 211–230.",
+          authors=["Larsen K.", "Van den Berg C.", "Holm A. B."], title="Sparse signals in noisy graphs",
+          container="Graph Letters", volume="14", issue="3", year="2012", pages="211–230", type="article")
+    check("T. Ode, A. Pell, Weighted walks on networks, Frontiers in network studies 7.",
+          container="Frontiers in network studies", volume="7")
+
+
+def test_comma_style_proceedings_and_book():
+    check("J. Ruiz, M. Ott, Fast seeding on graphs, in: Proceedings of the third workshop on graph mining, ACM, "
+          "2009, pp. 15–22.", container="Proceedings of the third workshop on graph mining", publisher="ACM",
+          year="2009", pages="15–22", type="conference")
+    check("L. Moreau, Industrial economics, Harbour Books, 2011.", publisher="Harbour Books", year="2011",
+          container=None, type="book")
+
+
+def test_acl_full_given_names_and_single_letter_middle_initial():
+    check("Anna P Kerner, Bo Lindqvist, and C. Hendrik van der Wal. 2015. Tagging rare words. In Proceedings of "
+          "the Workshop on Tagging.", authors=["Kerner A. P.", "Lindqvist B.", "van der Wal C. H."],
+          title="Tagging rare words", year="2015")
+
+
+def test_gost_bare_volume_and_year_glued_to_journal():
+    check("Тестов А. Б. Оценка спроса / А. Б. Тестов // Journal of Test Studies. – 2015. – 21, No. 4. – P. 10–15.",
+          volume="21", issue="4", pages="10–15")
+    check("Тестов А. Б. Оценка спроса // Вестник тестового университета 2014. № 3 (9). С. 5-9.",
+          container="Вестник тестового университета", year="2014", issue="3 (9)")
+
+
+def test_vancouver_year_with_letter_suffix():
+    check("Lane P, Moor K. Heat stress in grain crops. Aust J Test Res. 1999b; 12: 40–52.",
+          authors=["Lane P.", "Moor K."], year="1999", volume="12", pages="40–52")

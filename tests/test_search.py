@@ -127,6 +127,8 @@ def test_replaced_file_leaves_no_orphan_index_rows(tmp_path, seeds):
     orphans = conn.execute("SELECT count(*) FROM sentence_vectors WHERE passage_id NOT IN "
                            "(SELECT id FROM passages)").fetchone()[0]
     assert orphans == 0
+    vocab = dict(conn.execute("SELECT term, doc FROM passages_fts_vocab").fetchall())
+    assert dict(conn.execute("SELECT term, df FROM stem_df").fetchall()) == vocab
 
 
 def test_other_embedder_is_a_clear_error(kb_dir):

@@ -19,3 +19,6 @@ class IndexHook:
 
     def store(self, conn: sqlite3.Connection, ids: list[int], passages: list[Passage], prepared: object) -> None:
         pass
+
+    def forget(self, conn: sqlite3.Connection, file_id: int) -> None:
+        """Called before a file's rows are deleted (inside the same transaction)."""

@@ -112,10 +112,11 @@ def store(conn: sqlite3.Connection, path: str, sha: str, size: int, result: Proc
     conn.execute("BEGIN IMMEDIATE")
     try:
         old = db.file_by_hash(conn, sha)
-        if old is not None:
-            db.delete_file(conn, old["id"])
-        for row in db.files_at_path(conn, path):
-            db.delete_file(conn, row["id"])
+        stale = ([old["id"]] if old is not None else []) + [r["id"] for r in db.files_at_path(conn, path)]
+        for file_id in dict.fromkeys(stale):
+            if on_passages is not None:
+                on_passages.forget(conn, file_id)
+            db.delete_file(conn, file_id)
         file_id = db.insert_file(conn, path, sha, size, result.doc)
         all_ids: list[int] = []
         all_passages: list[Passage] = []

@@ -22,7 +22,9 @@ INITIALS = rf"{INIT}(?:\s?{INIT}){{0,3}}"
 _PARTICLES = ("von", "van", "de", "der", "den", "da", "di", "du", "la", "le", "zur", "zu", "ten", "ter",
               "dos", "das", "del", "della", "dal", "st.", "al", "el", "bin", "ibn")
 _PARTICLE_ALT = "|".join(re.escape(p) for p in _PARTICLES)
-PARTICLE = rf"(?:(?:{_PARTICLE_ALT})\s+)"
+# a capitalised particle only where another particle follows it: 'Van den Bulte', 'De la Cruz'
+_CAP_PARTICLE = rf"(?:(?:Van|Von|De|Di|Da|Du|Del|Dos)\s+(?=(?:{_PARTICLE_ALT})\s))"
+PARTICLE = rf"(?:{_CAP_PARTICLE}|(?:{_PARTICLE_ALT})\s+)"
 _PARTICLE_GROUP = rf"(?:{_PARTICLE_ALT})(?:\s+(?:{_PARTICLE_ALT}))*"
 _WORD = rf"[{UP}](?:[{LO}]+(?:['’][{UP}][{LO}]+|[{UP}][{LO}]+)?)"  # Ivanov / O'Neil / McKeown
 SURNAME = rf"{PARTICLE}{{0,3}}{_WORD}(?:-{_WORD}|-[{LO}]+)*"
@@ -122,7 +124,7 @@ _ONLY_INITIALS = re.compile(INITIALS)
 _BARE_SURNAME = re.compile(SURNAME)
 _PARTICLE_ONLY = re.compile(_PARTICLE_GROUP)
 _PARTICLE_WORD = re.compile(_PARTICLE_ALT, re.I)
-_GIVEN = rf"(?:[{UP}][{LO}]+(?:-[{UP}]?[{LO}]+)?|{INIT}|[{UP}](?=\s))"
+_GIVEN = rf"(?:[{UP}][{LO}]+(?:-[{UP}]?[{LO}]+)?|{INIT}|[{UP}](?=\s|$))"
 _FULL_WORD = re.compile(rf"{_GIVEN}|{_WORD}(?:-{_WORD})*|[a-z]+")
 _GIVEN_NAME = re.compile(rf"[{UP}][{LO}]+(?:\s(?:{INIT}|[{UP}]))?")
 _INITIALS_TWO_WORDS = re.compile(rf"({INITIALS})\s?({_WORD})\s+({_WORD}(?:-{_WORD})*)")
@@ -147,7 +149,9 @@ def parse_name(chunk: str) -> str | None:
 def _full_name(chunk: str) -> str | None:
     """'Cheng Yen Li' -> 'Li C. Y.'; 'Christophe Van Gysel' -> 'Van Gysel C.'; 'Maarten de Rijke'."""
     words = chunk.split()
-    if not 2 <= len(words) <= 4 or ORG_WORDS.search(chunk) or not all(_FULL_WORD.fullmatch(w) for w in words):
+    longest = 5 if any(_PARTICLE_WORD.fullmatch(w) for w in words[1:-1]) else 4  # 'C. Christiaan van der Eijk'
+    if not 2 <= len(words) <= longest or ORG_WORDS.search(chunk) or len(words[-1]) < 2 or \
+            not all(_FULL_WORD.fullmatch(w) for w in words):
         return None
     start = next((k for k in range(1, len(words) - 1) if _PARTICLE_WORD.fullmatch(words[k])), len(words) - 1)
     if not all(w[:1].isupper() for w in words[:start]) or not words[-1][:1].isupper():

@@ -505,12 +505,12 @@ def starts_publication_area(text: str) -> bool:
 # --- GOST: heading, title, responsibility --------------------------------------------------------
 
 _FORM = re.compile(
-    r"\s*:\s*(?:(?:[а-яё]+(?:ый|ий|ой|ая|ое|ые)\s+){0,2}(?:сборник|справочник|пособие|учебник|словарь|доклад|"
+    r"\s*:\s*(?:(?:[а-яё]+(?:ый|ий|ой|ая|ое|ые)\s+){0,2}(?:сборник|справочник|пособие|учебник|словарь|доклад|монограф|"
     r"отч[её]т)|(?:федеральный\s+)?закон|федер\.\s*закон|указ|постановление|приказ|распоряжение|"
     r"национальный\s+стандарт|гост\b|учеб|монограф|сб\.|материал|матер\.|тр\.|труды|тез\.|тезис|дис\.|дисс|"
     r"автореф|специальность|стат\.|справочн|утвержд|утв\.|принят|официальный\s+сайт|\[?сайт|энциклопед|"
     r"курс\s+лекций|практикум|хрестомат|препринт|науч\.|в\s+\d+\s+т\.?|пер\.|"
-    r"the\s+collection|collection\s+of|proceedings|materials\s+of|monograph|textbook|phd|doctoral|"
+    r"the\s+collection|collection\s+of|proceedings|materials\s+of|(?:collective\s+)?monograph|textbook|phd|doctoral|"
     r"dissertation|thesis|[\w\s]+\s+(?:dissertation|thesis)).*$", re.I)
 _RESP_EDITOR = re.compile(r"(?:под\s+(?:общ\.\s+|науч\.\s+)?ред|ed\.\s+by|eds?\.|edited|пер\.|перев|сост\.|"
                           r"авт\.?-сост|автор\s+и\s+сост|отв\.\s*ред|науч\.\s*ред|ред\.|редкол|гл\.\s*ред|"
@@ -606,9 +606,17 @@ def _clean_title(title: str) -> str | None:
     return clean(_FORM.sub("", title.strip(" .;:")))
 
 
+# a designation printed as its own sentence after the name: '... (CTS'2017). Материалы конференции. ...'
+_CONTAINER_FORM = re.compile(r"(?<=\S{3})\.\s+(?:Материалы|Тезисы|Труды|Сборник)\s+(?:[а-яё]+\s+){0,2}"
+                             r"(?:конф|докл|науч|трудов|статей|симп|семинар|форум)\w*.*$")
+_BARE_VOLUME = re.compile(r"[–—]\s*(\d{1,4})\s*,\s*(?:№|No\.|Nr\.|[Ii]ss\.|[Ii]ssue|[Вв]ып\.)")
+_CONTAINER_YEAR = re.compile(rf"(?<=[^\d\s.,])\s+({YEAR})$")
+
+
 def _clean_container(container: str) -> str | None:
     if "[" in container:
         container = _SITE_MARK.sub("", _GMD.sub(" ", container))
+    container = _CONTAINER_FORM.sub("", container.strip(" .;:"))
     container = _SITE_WORDS.sub("", _FORM.sub("", container.strip(" .;:")))
     container = _SERIES.sub("", _JOURNAL_WORD.sub("", container.strip()))
     return clean(unquote(clean(container)))
@@ -703,8 +711,12 @@ def _gost_container(tail: str, ref: Reference) -> None:
             is_sentence_end(container, town.start()):
         ref.place = town.group(1)  # 'V Міжнародна конференція. Краснодон. – 2012'
         container = container[:town.start()]
+    if (cy := _CONTAINER_YEAR.search(container.rstrip(" .,"))) and not _YEAR.search(rest):
+        ref.year, container = cy.group(1), container.rstrip(" .,")[:cy.start()]  # 'Вестник ... 2012. № 2'
     ref.container = _clean_container(container)
     _gost_rest(rest, ref)
+    if ref.volume is None and (bv := _BARE_VOLUME.search(rest)):
+        ref.volume = bv.group(1)  # '– 2016. – 47, No. 6.': the volume printed without its 'Т.'
 
 
 _JOURNAL_WITHOUT_SLASHES = re.compile(
@@ -799,6 +811,48 @@ _COMMA_YEAR = re.compile(rf",?\s*({YEAR})\b")
 _COMMAS = re.compile(r",\s+")
 
 
+# 'Journal 20 (1) (2010) 70–97' (Elsevier numbered lists), 'Journal 5' (a volume and nothing else)
+_JOURNAL_TRAILER = re.compile(
+    rf"(?P<c>[^\d,]+?),?\s+(?P<v>\d{{1,4}}[A-Za-z]?)\s*(?:\((?P<i>[\w\-–]{{1,12}})\)\s*)?"
+    rf"(?:\((?P<y>{YEAR})\)\s*(?:(?P<p>[A-Za-z]?\d+(?:\s*[-–—]\s*\d+)?)\s*)?)?\.?")
+_COMMA_IN = re.compile(r"in:?\s+", re.I)
+_TRAILING_PP = re.compile(r",?\s*(?:pp?\.|pages)\s*(\d+\s*[-–—]\s*\d+|\d+)\.?\s*$")
+_TRAILING_YEAR = re.compile(rf",\s*({YEAR})\.?\s*$")
+_SHORT_PUBLISHER = re.compile(rf"[{UP}][\w&.\-]*(?:\s[{UP}][\w&.\-]*){{0,3}}")
+
+
+def _comma_trailer(rest: str, ref: Reference) -> bool:
+    """The publication data of a comma-separated entry, when it has one of the common shapes:
+    'Journal 20 (1) (2010) 70–97', 'in: Proceedings ..., Publisher, 2003, pp. 1–9',
+    'Publisher, 2008' (a book)."""
+    m = _JOURNAL_TRAILER.fullmatch(rest)
+    if m and (m.group("y") or (len(m.group("v")) <= 3 and not _CONF.search(m.group("c")))):
+        ref.container, ref.volume, ref.issue = clean(m.group("c")), m.group("v"), m.group("i")
+        ref.year, ref.pages = m.group("y"), dash(m.group("p"))
+        return True
+    im = _COMMA_IN.match(rest)
+    if im:
+        body = rest[im.end():]
+        if pm := _TRAILING_PP.search(body):
+            ref.pages, body = dash(pm.group(1)), body[:pm.start()]
+        if ym := _TRAILING_YEAR.search(body):
+            ref.year, body = ym.group(1), body[:ym.start()]
+        else:
+            return False
+        head, _, last = body.rpartition(", ")
+        if head and _SHORT_PUBLISHER.fullmatch(last) and (looks_like_publisher(last) or len(last.split()) <= 2):
+            ref.publisher, body = last, head
+        ref.container = clean(body)
+        return True
+    segs = _COMMAS.split(rest)
+    if len(segs) == 2 and _TRAILING_YEAR.search(", " + segs[1]) and segs[1].strip(" .").isdigit() and \
+            not _HAS_DIGIT.search(segs[0]) and not _JOURNAL_HINT.search(segs[0]) and not _CONF.search(segs[0]) \
+            and _SHORT_PUBLISHER.fullmatch(segs[0]):
+        ref.publisher, ref.year = segs[0], segs[1].strip(" .")  # 'Managerial economics, Cengage Learning, 2008.'
+        return True
+    return False
+
+
 def parse_comma(s: str, ref: Reference) -> None:
     """Initials-first authors, then the title up to the first comma or sentence end, then
     comma-separated publication data."""
@@ -808,6 +862,8 @@ def parse_comma(s: str, ref: Reference) -> None:
     cut = min(cands) if cands else len(body)
     ref.title = _clean_title(body[:cut])
     rest = _TOTAL_PAGES.sub(" ", _PAGE_COUNT_TAIL.sub(" ", body[cut:].strip(" .,")))
+    if _comma_trailer(rest, ref):
+        return
     pp = find_place_publisher(rest)
     if pp:
         ref.place, ref.publisher, ref.year = pp.place, pp.publisher, pp.year or first_year(rest)
@@ -1167,7 +1223,7 @@ def _ieee_institution(rest: str, ref: Reference, kind: re.Pattern) -> None:
 
 # --- Vancouver --------------------------------------------------------------------------------------
 
-_VANC_DATE = re.compile(rf"\.?\s*({YEAR})(?:\s+(?:{_MONTH})(?:\s+\d{{1,2}})?)?\s*;\s*")
+_VANC_DATE = re.compile(rf"\.?\s*({YEAR})[a-z]?(?:\s+(?:{_MONTH})(?:\s+\d{{1,2}})?)?\s*;\s*")
 _ORG_HEAD = re.compile(r"([^.]{2,120})\.\s")
 _PAREN_YEAR = re.compile(rf"\(({YEAR})\)\s*")
 _EDITION_PREFIX = re.compile(r"^\d+(?:st|nd|rd|th)\s+ed\.\s*")
@@ -1265,12 +1321,13 @@ _COMMA_SPACE = re.compile(r"[^(]*,\s")
 _RU_PAGES_OR_ISSUE = re.compile(r"[СC]\.\s*\d|№")
 _SPACED_DASH = re.compile(r"\s[–—]\s")
 _SURNAME_GIVEN = re.compile(rf"{nm.SURNAME},\s[{UP}][{LO}]+")
-_VANC_YEAR_SEMI = re.compile(rf"\b{YEAR}\s*(?:[A-Z][a-z]{{2}}\s*(?:\d+\s*)?)?;")
+_VANC_YEAR_SEMI = re.compile(rf"\b{YEAR}[a-z]?\s*(?:[A-Z][a-z]{{2}}\s*(?:\d+\s*)?)?;")
 _PUB_SEMI_YEAR = re.compile(rf":\s*[^:;]+;\s*{YEAR}")
 _PUB_SEMI_YEAR_NODOT = re.compile(rf":\s*[^:;.]+;\s*{YEAR}")
 _IN_AFTER_SENTENCE = re.compile(r"\.\s+In:?\s")
 _ORG_FIRST_SENTENCE = re.compile(rf"[{UP}][^.]{{1,120}}\.\s")
 _DOT_YEAR_SEMI = re.compile(rf"\.\s*{YEAR};")
+_NUMBERS_BEFORE_YEAR = re.compile(r"\s\d{1,4}[A-Za-z]?\s*(?:\([\w\-–]{1,12}\))?\s*$")
 _COMMA_LIST = re.compile(rf"(?:{nm.INITIALS}\s?{nm.SURNAME}[,.]?\s)+[^.]+,\s[^.]+,\s*{YEAR}\b")
 _COMMA_AUTHORS = re.compile(rf"{nm.INITIALS}\s?{nm.SURNAME}(?:(?:,\s(?:and\s)?|\sand\s){nm.INITIALS}\s?{nm.SURNAME})*"
                             rf",\s(?![{UP}][{LO}]?\.)")
@@ -1279,6 +1336,8 @@ _COMMA_AUTHORS = re.compile(rf"{nm.INITIALS}\s?{nm.SURNAME}(?:(?:,\s(?:and\s)?|\
 def recognise(s: str) -> tuple[str, re.Match | None]:
     """Style family of an entry from its punctuation: (style, the match that anchors its parse)."""
     m = _APA_YEAR.search(s)
+    if m and _NUMBERS_BEFORE_YEAR.search(s, 0, m.start()) and (_COMMA_LIST.match(s) or _COMMA_AUTHORS.match(s)):
+        return "comma", None  # 'A. Name, Title, Journal 20 (1) (2010) 70–97': the year closes the numbering
     if m and m.start() < 250 and "//" not in s[:m.start()] and s[:m.start()].strip():
         head = s[:m.start()]
         if not _VANC_START.match(s) or (_COMMA_SPACE.match(head) and not _VANC_INITIALS.search(head)):
@@ -1287,7 +1346,7 @@ def recognise(s: str) -> tuple[str, re.Match | None]:
     if q and q.start() < 300 and not _GOST_MARKERS.search(s, 0, q.start()) and "//" not in s:
         return "ieee", q
     am = _ACL_YEAR.search(s)
-    if am and am.start() < 300 and "//" not in s and not _RU_PAGES_OR_ISSUE.search(s) and \
+    if am and am.start() < 600 and "//" not in s and not _RU_PAGES_OR_ISSUE.search(s) and \
             not _SPACED_DASH.search(s, 0, am.start()):
         head = s[:am.start()]
         if nm.names_from_block(head) or nm.names_from_block(head.rstrip(".")) or _EDITED_BY.search(head) or \

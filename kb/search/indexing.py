@@ -48,6 +48,9 @@ class SearchIndexHook(IndexHook):
     def prepare(self, passages: list[Passage]) -> object:
         return vectors.embed(self.embedder, passages) if self.embedder is not None else None
 
+    def forget(self, conn: sqlite3.Connection, file_id: int) -> None:
+        lexical.forget_file(conn, file_id)
+
     def store(self, conn: sqlite3.Connection, ids: list[int], passages: list[Passage], prepared: object) -> None:
         lexical.index_passages(conn, ids, [p.text for p in passages])
         if self.embedder is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable
 
 from kb.ingest.text import stem
@@ -40,8 +41,23 @@ def analyze(text: str) -> list[str]:
 
 
 def index_passages(conn: sqlite3.Connection, ids: Iterable[int], texts: Iterable[str]) -> None:
-    conn.executemany("INSERT INTO passages_fts(rowid, stems) VALUES (?, ?)",
-                     [(i, " ".join(analyze(t))) for i, t in zip(ids, texts, strict=True)])
+    rows = [(i, " ".join(analyze(t))) for i, t in zip(ids, texts, strict=True)]
+    conn.executemany("INSERT INTO passages_fts(rowid, stems) VALUES (?, ?)", rows)
+    _count_stems(conn, [stems for _, stems in rows], +1)
+
+
+def _count_stems(conn: sqlite3.Connection, stem_texts: list[str], sign: int) -> None:
+    counts = Counter(t for stems in stem_texts for t in set(stems.split()))
+    conn.executemany("INSERT INTO stem_df(term, df) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
+                     [(t, sign * n) for t, n in counts.items()])
+
+
+def forget_file(conn: sqlite3.Connection, file_id: int) -> None:
+    """Take a file's passages out of the stem counts (before its rows are deleted)."""
+    rows = conn.execute("SELECT f.stems FROM passages_fts f JOIN passages p ON p.id = f.rowid "
+                        "JOIN papers pa ON pa.id = p.paper_id WHERE pa.file_id = ?", (file_id,)).fetchall()
+    _count_stems(conn, [r[0] for r in rows], -1)
+    conn.execute("DELETE FROM stem_df WHERE df <= 0")
 
 
 def ensure_index(conn: sqlite3.Connection) -> int:
@@ -65,12 +81,12 @@ COMMON_MIN = 500
 
 
 def doc_frequencies(conn: sqlite3.Connection, terms: list[str]) -> dict[str, int]:
-    """How many passages contain each stem (one indexed look-up per stem)."""
-    out = {}
-    for t in terms:
-        row = conn.execute("SELECT doc FROM passages_fts_vocab WHERE term = ?", (t,)).fetchone()
-        out[t] = row[0] if row else 0
-    return out
+    """How many passages contain each stem."""
+    if not terms:
+        return {}
+    marks = ",".join("?" * len(terms))
+    found = dict(conn.execute(f"SELECT term, df FROM stem_df WHERE term IN ({marks})", terms).fetchall())
+    return {t: found.get(t, 0) for t in terms}
 
 
 def passage_count(conn: sqlite3.Connection) -> int:
@@ -136,7 +152,8 @@ def coverage(conn: sqlite3.Connection, query: str, ids: list[int],
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         marks = ",".join("?" * len(chunk))
+        padded = [(f" {t} ", w) for t, w in weights.items()]
         for rowid, stems in conn.execute(f"SELECT rowid, stems FROM passages_fts WHERE rowid IN ({marks})", chunk):
-            present = set(stems.split())
-            out[rowid] = sum(w for t, w in weights.items() if t in present) / total
+            text = f" {stems} "  # a few substring tests beat building a set of ~150 stems per passage
+            out[rowid] = sum(w for t, w in padded if t in text) / total
     return out

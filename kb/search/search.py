@@ -133,7 +133,11 @@ class Searcher:
         if qvec is not None:
             self._fill_dense(cands, qvec)
         if mode == "hybrid":
-            for pid, cov in lexical.coverage(self.conn, query, list(cands), stats).items():
+            # Coverage can lift a passage by at most LEXICAL_WEIGHT; only candidates within that of
+            # the best dense score could still reach the top, so only they are looked at.
+            best = max((c.dense for c in cands.values()), default=0.0)
+            near = [pid for pid, c in cands.items() if c.dense >= best - fusion.LEXICAL_WEIGHT]
+            for pid, cov in lexical.coverage(self.conn, query, near, stats).items():
                 cands[pid].coverage = cov
         return list(cands.values())
 
@@ -179,26 +183,28 @@ class Searcher:
             c.lang = langs.get(c.passage_id)
 
     def _hits(self, ranked: list[fusion.Candidate]) -> list[Hit]:
+        """Hits with their papers, printed pages and citations, in a handful of batched queries."""
+        if not ranked:
+            return []
+        ids = [c.passage_id for c in ranked]
+        rows = {r["id"]: r for r in self.conn.execute(
+            f"SELECT * FROM passages WHERE id IN ({','.join('?' * len(ids))})", ids)}
+        papers = library.paper_briefs(self.conn, {r["paper_id"] for r in rows.values()})
+        wanted: dict[int, set[int]] = {}
+        for r in rows.values():
+            wanted.setdefault(papers[r["paper_id"]]["file_id"], set()).update((r["page_first"], r["page_last"]))
+        labels = {fid: library.page_labels_for(self.conn, fid, tuple(pages)) for fid, pages in wanted.items()}
+        cites = library.citations_for(self.conn, ids)
         hits = []
-        papers: dict[int, dict] = {}
-        labels_of: dict[int, dict[int, str]] = {}
         for rank, c in enumerate(ranked, 1):
-            row = self.conn.execute("SELECT * FROM passages WHERE id = ?", (c.passage_id,)).fetchone()
-            if row["paper_id"] not in papers:
-                papers[row["paper_id"]] = library.paper_brief(self.conn, row["paper_id"])
-                labels_of[row["paper_id"]] = library.page_labels_for(
-                    self.conn, papers[row["paper_id"]]["file_id"], (row["page_first"], row["page_last"]))
+            row = rows[c.passage_id]
             paper = papers[row["paper_id"]]
-            labels = labels_of[row["paper_id"]]
-            if row["page_first"] not in labels or row["page_last"] not in labels:
-                labels.update(library.page_labels_for(self.conn, paper["file_id"], (row["page_first"], row["page_last"])))
             hits.append(Hit(
-                rank=rank, score=c.score, passage_id=c.passage_id, text=row["text"],
-                paper=paper,
-                pages=library.page_span(labels, row["page_first"], row["page_last"]),
+                rank=rank, score=c.score, passage_id=c.passage_id, text=row["text"], paper=paper,
+                pages=library.page_span(labels[paper["file_id"]], row["page_first"], row["page_last"]),
                 section=row["section"], heading=row["heading"], lang=row["lang"], source=paper["source"],
                 scores={"dense": round(c.dense, 4), "bm25": round(c.lexical, 4)},
-                cites=library.passage_citations(self.conn, c.passage_id),
+                cites=cites.get(c.passage_id, []),
             ))
         return hits
 
