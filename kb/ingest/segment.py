@@ -82,9 +82,10 @@ def _is_title_like(p: Paragraph, body_size: float) -> bool:
     words = p.text.split()
     if not words or len(words) > 40:
         return False
-    letters = [c for c in p.text if c.isalpha()]
-    upper = sum(c.isupper() for c in letters) / max(1, len(letters))
-    return p.bold or upper > 0.7 or p.size > body_size + 0.9
+    if p.bold or p.size > body_size + 0.9:
+        return True
+    n_letters = sum(map(str.isalpha, p.text))
+    return sum(map(str.isupper, p.text)) > 0.7 * max(1, n_letters)
 
 
 def is_reference_heading(p: Paragraph) -> bool:

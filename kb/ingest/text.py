@@ -156,6 +156,9 @@ def join_hyphenated(left: str, right: str, lexicon: Lexicon) -> bool:
 _URL_TAIL = re.compile(r"(?:https?://|www\.|\b10\.\d{4,9}/)\S*[/\-_=&?#]$")
 
 
+_URL_END_CHARS = frozenset("/-_=&?#")
+
+
 def join_lines(lines: list[str], lexicon: Lexicon) -> tuple[str, list[int]]:
     """Join the lines of one paragraph; returns the text and the offset where each line starts."""
     out = ""
@@ -178,7 +181,7 @@ def join_lines(lines: list[str], lexicon: Lexicon) -> tuple[str, list[int]]:
             starts.append(len(out))
             out += line
             continue
-        if _URL_TAIL.search(out[-200:]):
+        if out[-1:] in _URL_END_CHARS and _URL_TAIL.search(out[-200:]):
             starts.append(len(out))  # a URL or DOI broken across lines has no space in it
             out += line
             continue
