@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from kb import samples
+from kb.cli import cli
 
 REPO = Path(__file__).resolve().parent.parent
 REAL_DIR = REPO.parent / "shared" / "corpus" / "real"
@@ -54,3 +58,32 @@ def real_pdfs() -> list[Path]:
     if not REAL_DIR.is_dir():
         pytest.skip("real PDFs (../shared/corpus/real) not found")
     return sorted(REAL_DIR.glob("*.pdf"))
+
+
+def run_cli(kb_dir: Path, *args: str):
+    """Invoke `kb --kb-dir KB_DIR ARGS...` in-process."""
+    return CliRunner().invoke(cli, ["--kb-dir", str(kb_dir), *args])
+
+
+def cli_json(kb_dir: Path, *args: str):
+    """Run a command with --json and return the parsed output, failing on a non-zero exit."""
+    result = run_cli(kb_dir, *args, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def make_sample_kb(tmp_path_factory, volume, journal) -> Path:
+    """A knowledge base holding the rendered proceedings volume and the two-column article."""
+    kb = tmp_path_factory.mktemp("kb")
+    folder = tmp_path_factory.mktemp("in")
+    shutil.copy(volume.path, folder / "volume.pdf")
+    shutil.copy(journal.path, folder / "journal.pdf")
+    result = run_cli(kb, "ingest", str(folder))
+    assert result.exit_code == 0, result.output
+    return kb
+
+
+@pytest.fixture(scope="session")
+def sample_kb(tmp_path_factory, volume, journal) -> Path:
+    """Shared, read-only: tests that change a knowledge base build their own with make_sample_kb."""
+    return make_sample_kb(tmp_path_factory, volume, journal)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import norm
+from conftest import cli_json, norm, run_cli
 
 from kb import samples
 from kb.cli import cli
@@ -19,25 +19,16 @@ PAPER_KEYS = {"id", "title", "authors", "affiliation", "year", "lang", "udc", "d
               "source", "pages", "fragment", "n_passages"}
 
 
-def run(kb_dir: Path, *args: str):
-    return CliRunner().invoke(cli, ["--kb-dir", str(kb_dir), *args], catch_exceptions=False)
+run = run_cli
 
 
 def papers_json(kb_dir: Path) -> list[dict]:
-    result = run(kb_dir, "papers", "--json")
-    assert result.exit_code == 0, result.output
-    return json.loads(result.output)
+    return cli_json(kb_dir, "papers")
 
 
 @pytest.fixture(scope="module")
-def kb_with_samples(tmp_path_factory, volume, journal):
-    kb_dir = tmp_path_factory.mktemp("kb")
-    folder = tmp_path_factory.mktemp("in")
-    shutil.copy(volume.path, folder / "volume.pdf")
-    shutil.copy(journal.path, folder / "journal.pdf")
-    result = run(kb_dir, "ingest", str(folder))
-    assert result.exit_code == 0, result.output
-    return kb_dir
+def kb_with_samples(sample_kb):
+    return sample_kb
 
 
 def test_papers_found_with_titles_authors_pages(kb_with_samples, volume, journal):

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from conftest import cli_json, run_cli
 
 from kb import library
-from kb.cli import cli
 from kb.refs.citations import find_markers
 from kb.store import db
 
@@ -18,24 +16,13 @@ REF_KEYS = {"paper_id", "n", "raw", "authors", "title", "container", "year", "vo
             "url", "accessed", "type", "work_id", "parsed_ok"}
 
 
-def run(kb_dir: Path, *args: str):
-    return CliRunner().invoke(cli, ["--kb-dir", str(kb_dir), *args])
-
-
-def as_json(kb_dir: Path, *args: str):
-    result = run(kb_dir, *args, "--json")
-    assert result.exit_code == 0, result.output
-    return json.loads(result.output)
+run = run_cli
+as_json = cli_json
 
 
 @pytest.fixture(scope="module")
-def kb_dir(tmp_path_factory, volume, journal):
-    kb = tmp_path_factory.mktemp("kb")
-    folder = tmp_path_factory.mktemp("in")
-    shutil.copy(volume.path, folder / "volume.pdf")
-    shutil.copy(journal.path, folder / "journal.pdf")
-    assert run(kb, "ingest", str(folder)).exit_code == 0
-    return kb
+def kb_dir(sample_kb):
+    return sample_kb
 
 
 def _paper(kb_dir: Path, title_start: str | None) -> dict:

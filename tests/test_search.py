@@ -2,39 +2,27 @@
 
 from __future__ import annotations
 
-import json
-import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from conftest import cli_json, make_sample_kb, run_cli
 
-from kb.cli import cli
 from kb.search import dense, lexical, vectors
 from kb.store import db
 
 HIT_KEYS = {"rank", "score", "text", "paper", "pages", "section", "lang", "source", "citation"}
 
 
-def run(kb_dir: Path, *args: str):
-    return CliRunner().invoke(cli, ["--kb-dir", str(kb_dir), *args])
+run = run_cli
 
 
 def search_json(kb_dir: Path, *args: str) -> list[dict]:
-    result = run(kb_dir, "search", "--json", *args)
-    assert result.exit_code == 0, result.output
-    return json.loads(result.output)
+    return cli_json(kb_dir, "search", *args)
 
 
 @pytest.fixture(scope="module")
 def kb_dir(tmp_path_factory, volume, journal):
-    kb = tmp_path_factory.mktemp("kb")
-    folder = tmp_path_factory.mktemp("in")
-    shutil.copy(volume.path, folder / "volume.pdf")
-    shutil.copy(journal.path, folder / "journal.pdf")
-    result = run(kb, "ingest", str(folder))
-    assert result.exit_code == 0, result.output
-    return kb
+    return make_sample_kb(tmp_path_factory, volume, journal)  # its own: a test here adds a file
 
 
 def test_json_contract_and_citation(kb_dir):
