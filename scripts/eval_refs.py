@@ -162,7 +162,7 @@ def main() -> None:
         return
 
     raw_acc = split_accuracy(lists, lambda lst: [e.raw for e in split_entries("\n".join(
-        (f"{i + 1}. " if lst["entries"] and _numbered(lst) else "") + e for i, e in enumerate(lst["entries"])))])
+        f"{i + 1}. {e}" for i, e in enumerate(lst["entries"])))])
     print(f"\nentry splitting on the raw lists: {raw_acc[0]:.3f} ({raw_acc[1]}/{raw_acc[2]})")
     result = {"summary": summary, "split_raw": raw_acc}
     if not args.no_pdf:
@@ -184,10 +184,6 @@ def main() -> None:
                 print(f"{rid} {f}: gold={gold!r} got={got!r}\n    {raw[:200]}")
     if args.json:
         args.json.write_text(json.dumps(result, indent=2, ensure_ascii=False, default=list))
-
-
-def _numbered(lst: dict) -> bool:
-    return True
 
 
 if __name__ == "__main__":

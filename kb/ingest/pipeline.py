@@ -61,9 +61,6 @@ class Processed:
     prepared: object = None  # what the index hook computed for all passages, in order
 
 
-PassageHook = IndexHook
-
-
 def expand_paths(paths: Iterable[Path]) -> Iterator[tuple[Path, str | None]]:
     """Files to ingest, with a reason when a given path cannot be used at all."""
     for path in paths:
@@ -107,7 +104,7 @@ def _sha256(path: Path) -> tuple[str, int]:
 
 
 def store(conn: sqlite3.Connection, path: str, sha: str, size: int, result: Processed,
-          on_passages: PassageHook | None = None) -> FileResult:
+          on_passages: IndexHook | None = None) -> FileResult:
     """Write one processed file in a single transaction, replacing older versions of it."""
     conn.execute("BEGIN IMMEDIATE")
     try:
@@ -139,7 +136,7 @@ def store(conn: sqlite3.Connection, path: str, sha: str, size: int, result: Proc
 
 
 def ingest_file(conn: sqlite3.Connection, path: Path, *, force: bool = False, use_ocr: bool = True,
-                on_passages: PassageHook | None = None) -> FileResult:
+                on_passages: IndexHook | None = None) -> FileResult:
     shown = str(path)
     try:
         sha, size = _sha256(path)
@@ -167,7 +164,7 @@ def ingest_file(conn: sqlite3.Connection, path: Path, *, force: bool = False, us
 
 
 def ingest(conn: sqlite3.Connection, paths: Iterable[Path], *, force: bool = False, use_ocr: bool = True,
-           on_passages: PassageHook | None = None,
+           on_passages: IndexHook | None = None,
            progress: Callable[[FileResult], None] | None = None) -> IngestReport:
     report = IngestReport()
     for path, problem in expand_paths(paths):

@@ -101,11 +101,6 @@ def store(conn: sqlite3.Connection, embedder: Embedder, ids: list[int], embedded
     touch(conn)
 
 
-def embed_and_store(conn: sqlite3.Connection, embedder: Embedder, ids: list[int],
-                    passages: list[Passage] | list[tuple[str, list]]) -> None:
-    store(conn, embedder, ids, embed(embedder, passages))
-
-
 def load_passage_vectors(conn: sqlite3.Connection, dim: int) -> tuple[np.ndarray, np.ndarray]:
     """All passage vectors as (ids int64, matrix float32)."""
     rows = conn.execute("SELECT passage_id, vec FROM passage_vectors ORDER BY passage_id").fetchall()
