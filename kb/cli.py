@@ -65,17 +65,24 @@ def _pages_text(pages: dict) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print the per-file results as JSON.")
 @click.option("--model", default=None, help="Embedder for a new knowledge base (default use-m3; st:NAME_OR_PATH).")
 @click.option("--no-embed", is_flag=True, help="Store text and full-text index only; embed later with `kb reindex`.")
+@click.option("--themes", "themes_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Theme taxonomy (TOML) to tag passages with (default: KB dir's themes.toml, else built-in).")
 @click.pass_context
-def ingest(ctx, paths, force, no_ocr, quiet, as_json, model, no_embed):
+def ingest(ctx, paths, force, no_ocr, quiet, as_json, model, no_embed, themes_file):
     """Add PDF, .txt and .md files (or folders of them) to the knowledge base."""
     from kb.ingest import pipeline
     from kb.search import indexing, vectors
 
     conn = _conn(ctx, create=True)
     embedder = None if no_embed else indexing.embedder_for(conn, ctx.obj["kb_dir"], model)
+    tagger, themes_current = None, True
     if embedder is not None:
+        from kb.themes import store as theme_store
+
         vectors.check_embedder(conn, embedder)
-    hook = indexing.passage_hook(embedder)
+        tagger = theme_store.tagger_for(ctx.obj["kb_dir"], embedder, themes_file)
+        themes_current = theme_store.is_current(conn, tagger) or not _has_passages(conn)
+    hook = indexing.passage_hook(embedder, tagger)
     files = [p for p, problem in pipeline.expand_paths(paths) if problem is None]
     show_bar = not quiet and not as_json and sys.stderr.isatty() and len(files) > 1
     bar = click.progressbar(length=len(files), label="Ingesting", file=sys.stderr) if show_bar else None
@@ -101,8 +108,18 @@ def ingest(ctx, paths, force, no_ocr, quiet, as_json, model, no_embed):
                f"{report.count('failed')} failed: {report.total('papers')} papers, {report.total('pages')} pages, "
                f"{report.total('passages')} passages")
     click.echo(summary, err=as_json)
+    if tagger is not None:
+        if themes_current:
+            theme_store.record_taxonomy(conn, tagger)
+        else:
+            n = theme_store.retag(conn, tagger)
+            click.echo(f"themes changed ({tagger.taxonomy.source}): {n} passages re-tagged", err=True)
     if report.failures:
         sys.exit(1)
+
+
+def _has_passages(conn) -> bool:
+    return conn.execute("SELECT 1 FROM passages LIMIT 1").fetchone() is not None
 
 
 @cli.command()
@@ -177,12 +194,13 @@ def stats(ctx, as_json):
 @click.option("--author", help="Only papers with an author containing this text.")
 @click.option("--paper", type=int, help="Only this paper (id from `kb papers`).")
 @click.option("--section", help="abstract, body, or a word of the section heading.")
+@click.option("--topic", "topics_", multiple=True, help="Only passages tagged with this theme (repeatable; any of them).")
 @click.option("--style", type=click.Choice(["gost", "apa"]), default="gost", show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON array of hits.")
 @click.option("--model", default=None, help="Embedder (must match the one that built the knowledge base).")
 @click.pass_context
-def search(ctx, query, k, mode, lang, year, author, paper, section, style, fmt, as_json, model):
+def search(ctx, query, k, mode, lang, year, author, paper, section, topics_, style, fmt, as_json, model):
     """Find the passages that answer QUERY, in any language, with citations."""
     from kb import render
     from kb.search import indexing, lexical
@@ -195,7 +213,9 @@ def search(ctx, query, k, mode, lang, year, author, paper, section, style, fmt, 
         year_from, year_to = parse_years(year)
     except ValueError as exc:
         raise KbError(f"--year: expected 2020, 2018-2022, 2020- or -2019, got {year!r}") from exc
-    filters = Filters(lang=lang, year_from=year_from, year_to=year_to, author=author, paper=paper, section=section)
+    themes = tuple(_resolve_themes(conn, ctx.obj["kb_dir"], topics_)) or None
+    filters = Filters(lang=lang, year_from=year_from, year_to=year_to, author=author, paper=paper, section=section,
+                      themes=themes)
     hits = Searcher(conn, ctx.obj["kb_dir"], embedder).search(query, k=k, mode=mode, filters=filters)
     if as_json:
         _echo_json([render.hit_json(h, style) for h in hits])
@@ -220,6 +240,9 @@ def reindex(ctx, model):
     with click.progressbar(length=total, label="Embedding", file=sys.stderr) as bar:
         n = vectors.embed_missing(conn, embedder, progress=bar.update)
     click.echo(f"{n} passages embedded with {embedder.name} ({embedder.dim}-d)")
+    from kb.themes import store as theme_store
+
+    theme_store.retag(conn, theme_store.tagger_for(ctx.obj["kb_dir"], embedder))
 
 
 @cli.command()
@@ -298,6 +321,149 @@ def bib(ctx, fmt, which, query, k, output):
     if output:
         output.write_text(out if out.endswith("\n") else out + "\n", encoding="utf-8")
         click.echo(f"{len(items)} entries written to {output}", err=True)
+    else:
+        click.echo(out)
+
+
+def _resolve_themes(conn, kb_dir: Path, names, themes_file: Path | None = None) -> list[str]:
+    """Theme ids for names given by id, id suffix or label; unknown names are an error."""
+    if not names:
+        return []
+    from kb.themes import taxonomy
+
+    tax = taxonomy.load(themes_file, kb_dir)
+    return [tax.resolve(n).id for n in names]
+
+
+@cli.group(invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON array of themes with their counts.")
+@click.option("--retag", is_flag=True, help="Re-score every passage against the themes file (after editing it).")
+@click.option("--themes", "themes_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Theme taxonomy (TOML); default: the KB dir's themes.toml, else the built-in one.")
+@click.option("--lang", type=click.Choice(["en", "ru"]), default="en", show_default=True, help="Language of labels.")
+@click.pass_context
+def topics(ctx, as_json, retag, themes_file, lang):
+    """Themes of the passages (challenges, cooperation models, ...) with passage and paper counts."""
+    ctx.obj["themes_file"] = themes_file
+    ctx.obj["lang"] = lang
+    if ctx.invoked_subcommand:
+        return
+    from kb.themes import store as theme_store
+    from kb.themes import taxonomy
+
+    conn = _conn(ctx)
+    if retag:
+        from kb.search import indexing
+
+        tagger = theme_store.tagger_for(ctx.obj["kb_dir"], indexing.embedder_for(conn, ctx.obj["kb_dir"]), themes_file)
+        n = theme_store.retag(conn, tagger)
+        click.echo(f"{n} passages tagged with {len(tagger.taxonomy.themes)} themes from {tagger.taxonomy.source}",
+                   err=True)
+    tax = taxonomy.load(themes_file, ctx.obj["kb_dir"])
+    stored = theme_store.stored_taxonomy(conn)
+    if stored is None:
+        click.echo("warning: passages are not tagged yet (embed them: `kb ingest` without --no-embed, "
+                   "or `kb reindex`)", err=True)
+    elif stored.get("digest") != tax.digest:
+        click.echo(f"warning: passages were tagged with {stored.get('source')}, not {tax.source}; "
+                   "run `kb topics --retag`", err=True)
+    counts = theme_store.theme_counts(conn)
+    rows = [{"id": t.id, "group": t.group, "label": t.label(lang), "label_ru": t.label_ru, "label_en": t.label_en,
+             "passages": counts.get(t.id, (0, 0))[0], "papers": counts.get(t.id, (0, 0))[1]} for t in tax.themes]
+    if as_json:
+        _echo_json(rows)
+        return
+    width = max(len(r["id"]) for r in rows)
+    click.echo(f"{'theme':<{width}}  passages  papers  label")
+    group = None
+    for r in rows:
+        if r["group"] != group and r["group"]:
+            group = r["group"]
+            click.echo(f"-- {group}")
+        click.echo(f"{r['id']:<{width}}  {r['passages']:>8}  {r['papers']:>6}  {r['label']}")
+    untagged = conn.execute("SELECT count(*) FROM passages WHERE id NOT IN (SELECT passage_id FROM passage_themes)"
+                            ).fetchone()[0]
+    click.echo(f"{untagged} passage(s) have no theme.")
+
+
+@topics.command("show")
+@click.argument("theme")
+@click.option("-k", "k", default=10, show_default=True, help="Number of passages.")
+@click.option("--style", type=click.Choice(["gost", "apa"]), default="gost", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON array of hits.")
+@click.pass_context
+def topics_show(ctx, theme, k, style, fmt, as_json):
+    """The passages that speak most strongly to THEME (id, last part of the id, or label), cited."""
+    from kb import render
+    from kb.search.fusion import Candidate
+    from kb.search.search import Searcher
+    from kb.themes import store as theme_store
+    from kb.themes import taxonomy
+
+    conn = _conn(ctx)
+    tax = taxonomy.load(ctx.obj["themes_file"], ctx.obj["kb_dir"])
+    t = tax.resolve(theme)
+    ranked = [Candidate(pid, score=score) for pid, score in theme_store.top_passages(conn, t.id, k)]
+    hits = Searcher(conn, ctx.obj["kb_dir"], None).hits_for(ranked)
+    title = f"{t.id}: {t.label(ctx.obj['lang'])}"
+    cues = " ".join(t.cues)
+    if as_json:
+        _echo_json([render.hit_json(h, style) for h in hits])
+    elif fmt == "markdown":
+        click.echo(render.hits_markdown(title, hits, style))
+    else:
+        click.echo(title + "\n")
+        click.echo(render.hits_text(cues, hits, style, color=sys.stdout.isatty()))
+
+
+@cli.command()
+@click.argument("recommendation", required=False)
+@click.option("--file", "recs_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Recommendations, one per line (blank lines and lines starting with # are skipped).")
+@click.option("-k", "k", default=5, show_default=True, help="Most quotes per recommendation.")
+@click.option("--per-paper", default=2, show_default=True, help="Most quotes from one paper.")
+@click.option("--min-score", type=float, default=None, help="Support threshold (default: the calibrated one).")
+@click.option("--style", type=click.Choice(["gost", "apa"]), default="gost", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default=None,
+              help="Default: markdown when writing to a .md file, text otherwise.")
+@click.option("--json", "as_json", is_flag=True, help="The same data as JSON.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to a file.")
+@click.pass_context
+def evidence(ctx, recommendation, recs_file, k, per_paper, min_score, style, fmt, as_json, output):
+    """Passages across papers that support a RECOMMENDATION, with citations: a report to paste."""
+    from kb.evidence import find as finder
+    from kb.evidence import report
+    from kb.search import indexing, lexical
+    from kb.search.search import Searcher
+
+    recs = [recommendation] if recommendation else []
+    if recs_file:
+        try:
+            lines = recs_file.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise KbError(f"{recs_file}: cannot read recommendations: {exc}") from exc
+        recs += [x.strip() for x in lines if x.strip() and not x.lstrip().startswith("#")]
+    if not recs:
+        raise click.UsageError("give a RECOMMENDATION or --file with one per line")
+    conn = _conn(ctx)
+    lexical.ensure_index(conn)
+    searcher = Searcher(conn, ctx.obj["kb_dir"], indexing.embedder_for(conn, ctx.obj["kb_dir"]))
+    threshold = finder.MIN_SUPPORT if min_score is None else min_score
+    found = [finder.find(searcher, r, k=k, per_paper=per_paper, min_support=threshold) for r in recs]
+    if as_json:
+        out = json.dumps(report.as_json(conn, found, style), ensure_ascii=False, indent=2)
+    else:
+        if fmt is None:
+            fmt = "markdown" if output and output.suffix.lower() in (".md", ".markdown") else "text"
+        out = report.markdown(conn, found, style) if fmt == "markdown" else report.text(conn, found, style)
+    if output:
+        try:
+            output.write_text(out if out.endswith("\n") else out + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise KbError(f"{output}: cannot write report: {exc.strerror}") from exc
+        n = sum(e.found for e in found)
+        click.echo(f"{len(found)} recommendation(s), {n} with evidence: report written to {output}", err=True)
     else:
         click.echo(out)
 

@@ -160,7 +160,7 @@ def breakdown(searcher, queries: list[str]) -> dict[str, float]:
                (fusion, "best_sentence_scores", "max-sim"), (Searcher, "_fill_dense", "fill"),
                (lexical, "idf_weights", "coverage: idf weights"), (lexical, "coverage", "coverage"),
                (Searcher, "_attach_lang", "attach lang"), (fusion, "fuse", "fuse"),
-               (Searcher, "_hits", "hit assembly"), (Searcher, "search", "total")]
+               (Searcher, "hits_for", "hit assembly"), (Searcher, "search", "total")]
     patches = [x for x in patches if hasattr(x[0], x[1])]  # kb changes: time what exists
     saved = [(owner, attr, getattr(owner, attr)) for owner, attr, _ in patches]
 

@@ -69,7 +69,7 @@ def cli_json(kb_dir: Path, *args: str):
     """Run a command with --json and return the parsed output, failing on a non-zero exit."""
     result = run_cli(kb_dir, *args, "--json")
     assert result.exit_code == 0, result.output
-    return json.loads(result.output)
+    return json.loads(result.stdout)
 
 
 def make_sample_kb(tmp_path_factory, volume, journal) -> Path:

@@ -77,14 +77,26 @@ def _passage(units: list[_Unit], section: str, heading: str | None, paper_lang: 
     texts = [u.text for u in units]
     text = "\n".join(texts)
     sentences: list[tuple[int, int]] = []
+    marks: list[tuple[int, int]] = []
     offset = 0
-    for t in texts:
+    for u, t in zip(units, texts, strict=True):
         sentences += [(offset + s, offset + e) for s, e in split_sentences(t)]
+        begin = u.start + len(u.para.text[u.start:u.end]) - len(u.para.text[u.start:u.end].lstrip())
+        unit_marks: list[tuple[int, int]] = []
+        for o, page in u.para.page_marks:
+            if o >= begin + len(t):
+                break
+            rel = max(0, o - begin)
+            if unit_marks and unit_marks[-1][0] == rel:
+                unit_marks[-1] = (rel, page)
+            else:
+                unit_marks.append((rel, page))
+        marks += [(offset + rel, page) for rel, page in unit_marks if not marks or marks[-1][1] != page]
         offset += len(t) + 1
     first = units[0].para.pages_of(units[0].start, units[0].end)[0]
     last = units[-1].para.pages_of(units[-1].start, units[-1].end)[1]
     return Passage(text=text, section=section, heading=heading, first_page=first, last_page=last,
-                   lang=langid.passage_lang(text, paper_lang), sentences=sentences)
+                   lang=langid.passage_lang(text, paper_lang), sentences=sentences, page_marks=marks)
 
 
 def chunk_paper(paper: Paper) -> list[Passage]:

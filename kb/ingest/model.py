@@ -5,6 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+def pages_in(marks, start: int, end: int, default: tuple[int, int]) -> tuple[int, int]:
+    """Physical pages covered by characters [start, end) of a text whose pages start at `marks`."""
+    if not marks:
+        return default
+    first = last = marks[0][1]
+    for offset, page in marks:
+        if offset <= start:
+            first = page
+        if offset < max(end, start + 1):
+            last = page
+    return first, last
+
+
 @dataclass
 class Line:
     """One visual line of text on a page, in PDF points."""
@@ -46,13 +59,7 @@ class Paragraph:
 
     def pages_of(self, start: int, end: int) -> tuple[int, int]:
         """Physical pages covered by characters [start, end) of the text."""
-        first = last = self.page_marks[0][1]
-        for offset, page in self.page_marks:
-            if offset <= start:
-                first = page
-            if offset < max(end, start + 1):
-                last = page
-        return first, last
+        return pages_in(self.page_marks, start, end, (self.first_page, self.first_page))
 
 
 @dataclass
@@ -105,3 +112,8 @@ class Passage:
     last_page: int
     lang: str | None
     sentences: list[tuple[int, int]]
+    page_marks: list[tuple[int, int]] = field(default_factory=list)  # (char offset, physical page)
+
+    def pages_of(self, start: int, end: int) -> tuple[int, int]:
+        """Physical pages covered by characters [start, end) of the text."""
+        return pages_in(self.page_marks, start, end, (self.first_page, self.last_page))

@@ -42,8 +42,9 @@ def model_cache_dir(key: str) -> Path:
 class SearchIndexHook(IndexHook):
     """Ingest hook: full-text rows always; vectors, embedded before the write, when an embedder is set."""
 
-    def __init__(self, embedder: Embedder | None):
+    def __init__(self, embedder: Embedder | None, tagger=None):
         self.embedder = embedder
+        self.tagger = tagger  # kb.themes.tagger.Tagger: themes are scored from the same vectors
 
     def prepare(self, passages: list[Passage]) -> object:
         return vectors.embed(self.embedder, passages) if self.embedder is not None else None
@@ -55,7 +56,13 @@ class SearchIndexHook(IndexHook):
         lexical.index_passages(conn, ids, [p.text for p in passages])
         if self.embedder is not None:
             vectors.store(conn, self.embedder, ids, prepared)
+            if self.tagger is not None:
+                from kb.themes import store as theme_store
+
+                units = [theme_store.passage_units(p.text, p.sentences, v, sv)
+                         for p, v, sv in zip(passages, prepared.passages, prepared.sentences, strict=True)]
+                theme_store.write_tags(conn, ids, self.tagger.tag_passages(units))
 
 
-def passage_hook(embedder: Embedder | None) -> SearchIndexHook:
-    return SearchIndexHook(embedder)
+def passage_hook(embedder: Embedder | None, tagger=None) -> SearchIndexHook:
+    return SearchIndexHook(embedder, tagger)

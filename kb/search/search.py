@@ -29,6 +29,7 @@ class Filters:
     author: str | None = None
     paper: int | None = None
     section: str | None = None
+    themes: tuple[str, ...] | None = None  # passages tagged with any of these theme ids
 
     def active(self) -> bool:
         return any(v is not None for v in self.__dict__.values())
@@ -53,6 +54,10 @@ class Filters:
         if self.section:
             where.append("(ps.section = ? OR instr(casefold(coalesce(ps.heading, '')), ?) > 0)")
             args += [self.section, self.section.casefold()]
+        if self.themes:
+            where.append(f"ps.id IN (SELECT passage_id FROM passage_themes WHERE theme IN "
+                         f"({','.join('?' * len(self.themes))}))")
+            args += list(self.themes)
         return " AND ".join(where) or "1", args
 
 
@@ -171,7 +176,7 @@ class Searcher:
             ranked = sorted(cands, key=lambda c: c.score, reverse=True)
         else:
             ranked = fusion.fuse(cands, langid.script_lang(query))
-        return self._hits(ranked[:k])
+        return self.hits_for(ranked[:k])
 
     def _attach_lang(self, cands: list[fusion.Candidate]) -> None:
         if not cands:
@@ -182,7 +187,7 @@ class Searcher:
         for c in cands:
             c.lang = langs.get(c.passage_id)
 
-    def _hits(self, ranked: list[fusion.Candidate]) -> list[Hit]:
+    def hits_for(self, ranked: list[fusion.Candidate]) -> list[Hit]:
         """Hits with their papers, printed pages and citations, in a handful of batched queries."""
         if not ranked:
             return []

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -16,6 +18,18 @@ from kb.errors import StoreError
 from kb.ingest.model import Document, Paper, Passage
 
 DB_NAME = "kb.sqlite"
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One write transaction (taken at once, so two writers queue instead of failing mid-way)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
 
 
 def migrations() -> list[tuple[int, str]]:
@@ -156,9 +170,9 @@ def insert_passages(conn: sqlite3.Connection, paper_id: int, passages: list[Pass
     for seq, p in enumerate(passages):
         cur = conn.execute(
             "INSERT INTO passages(paper_id, seq, text, section, heading, page_first, page_last, lang,"
-            " n_words, sentences) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            " n_words, sentences, page_marks) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             (paper_id, seq, p.text, p.section, p.heading, p.first_page, p.last_page, p.lang,
-             len(p.text.split()), json.dumps(p.sentences)),
+             len(p.text.split()), json.dumps(p.sentences), json.dumps(p.page_marks)),
         )
         ids.append(cur.lastrowid)
     return ids

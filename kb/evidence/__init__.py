@@ -1,0 +1,1 @@
+"""Evidence for recommendations: the sentences across papers that support a statement."""

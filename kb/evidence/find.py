@@ -1,0 +1,179 @@
+"""Recommendation -> supporting sentences, each with its paper and exact page, diversified.
+
+Candidates are the passages hybrid search ranks highest; within them each embedded sentence
+is scored by its similarity to the recommendation plus a bonus for sharing its rarer words
+(same form as the search fusion). Sentences below MIN_SUPPORT are dropped: a recommendation
+with nothing above it gets no evidence rather than the least bad hits. The rest are picked by
+maximal marginal relevance, at most PER_PAPER per paper, so the report shows breadth.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from kb import library
+from kb.ingest import lang as langid
+from kb.ingest.model import pages_in
+from kb.search import lexical, vectors
+from kb.search.fusion import COVERAGE_POWER, OTHER_LANG_FACTOR
+from kb.search.search import Searcher
+
+CANDIDATE_PASSAGES = 30
+MIN_SUPPORT = 0.54
+LEXICAL_WEIGHT = 0.50
+MMR_LAMBDA = 0.7
+PER_PAPER = 2
+K = 5
+MIN_QUOTE_WORDS = 6
+PASSAGE_WEIGHT = 0.0  # share of the passage's own similarity in a sentence's score (context)
+
+
+@dataclass
+class Quote:
+    text: str
+    score: float
+    passage_id: int
+    paper: dict
+    pages: dict
+    vec: np.ndarray = field(repr=False, default=None)
+
+    def as_json(self) -> dict:
+        paper = {k: self.paper[k] for k in ("id", "title", "authors", "year", "lang", "doi", "source")}
+        return {"quote": self.text, "score": round(self.score, 4), "passage_id": self.passage_id,
+                "paper": paper, "pages": self.pages}
+
+
+@dataclass
+class Evidence:
+    recommendation: str
+    quotes: list[Quote]
+    supporting_passages: int  # all passages with a sentence above the threshold, before the cut
+    supporting_papers: int
+    supporting_sentences: int = 0
+
+    @property
+    def found(self) -> bool:
+        return bool(self.quotes)
+
+    def strength(self) -> str:
+        if not self.quotes:
+            return "No evidence found."
+        p, n, s = self.supporting_papers, self.supporting_passages, self.supporting_sentences
+        return (f"Supported by {p} paper{'s' if p != 1 else ''} ({n} passage{'s' if n != 1 else ''}, "
+                f"{s} sentence{'s' if s != 1 else ''} above the threshold); {len(self.quotes)} quoted.")
+
+    def as_json(self) -> dict:
+        return {"recommendation": self.recommendation, "found": self.found, "strength": self.strength(),
+                "supporting_passages": self.supporting_passages, "supporting_papers": self.supporting_papers,
+                "supporting_sentences": self.supporting_sentences,
+                "quotes": [q.as_json() for q in self.quotes]}
+
+
+def sentence_spans(text: str, spans: list) -> list[tuple[int, int]]:
+    """The spans of the sentences that have stored vectors (see vectors.sentence_texts)."""
+    kept = [(s, e) for s, e in spans[:vectors.MAX_SENTENCES] if len(text[s:e].split()) >= 3]
+    return kept if len(kept) > 1 else []
+
+
+@dataclass
+class _Sentence:
+    passage_id: int
+    paper_id: int
+    text: str
+    start: int
+    end: int
+    vec: np.ndarray
+    score: float = 0.0
+
+
+def _sentences(conn: sqlite3.Connection, ids: list[int], dim: int) -> tuple[list[_Sentence], dict[int, sqlite3.Row]]:
+    marks = ",".join("?" * len(ids))
+    rows = {r["id"]: r for r in conn.execute(
+        f"SELECT ps.id, ps.paper_id, ps.text, ps.sentences, ps.page_first, ps.page_last, ps.page_marks, pv.vec "
+        f"FROM passages ps JOIN passage_vectors pv ON pv.passage_id = ps.id WHERE ps.id IN ({marks})", ids)}
+    svecs = vectors.sentence_vectors_for(conn, list(rows), dim)
+    out = []
+    for pid in ids:
+        r = rows.get(pid)
+        if r is None:
+            continue
+        spans = sentence_spans(r["text"], json.loads(r["sentences"]))
+        vecs = svecs.get(pid)
+        if not spans or vecs is None or len(vecs) != len(spans):
+            spans, vecs = [(0, len(r["text"]))], np.frombuffer(r["vec"], dtype=np.float32)[None, :]
+        out += [_Sentence(pid, r["paper_id"], r["text"][s:e].strip(), s, e, np.asarray(v, dtype=np.float32))
+                for (s, e), v in zip(spans, vecs, strict=True)]
+    return out, rows
+
+
+def _quotable(text: str) -> bool:
+    """A quote must stand alone: not a lead-in ("... are:") or a run-in heading."""
+    return len(text.split()) >= MIN_QUOTE_WORDS and not text.rstrip().endswith(":")
+
+
+def _coverage(conn: sqlite3.Connection, query: str, texts: list[str]) -> list[float]:
+    terms, df = lexical.query_stats(conn, query)
+    weights = lexical.idf_weights(conn, terms, df)
+    total = sum(weights.values())
+    if total <= 0:
+        return [0.0] * len(texts)
+    return [sum(w for t, w in weights.items() if t in stems) / total
+            for stems in (set(lexical.analyze(x)) for x in texts)]
+
+
+def _mmr(cands: list[_Sentence], k: int, per_paper: int, lam: float) -> list[_Sentence]:
+    chosen: list[_Sentence] = []
+    per: dict[int, int] = {}
+    pool = sorted(cands, key=lambda s: s.score, reverse=True)
+    while pool and len(chosen) < k:
+        best, best_val = None, -np.inf
+        for s in pool:
+            if per.get(s.paper_id, 0) >= per_paper:
+                continue
+            redundancy = max((float(s.vec @ c.vec) for c in chosen), default=0.0)
+            val = lam * s.score - (1 - lam) * redundancy
+            if val > best_val:
+                best, best_val = s, val
+        if best is None:
+            break
+        chosen.append(best)
+        per[best.paper_id] = per.get(best.paper_id, 0) + 1
+        pool.remove(best)
+    return chosen
+
+
+def find(searcher: Searcher, recommendation: str, *, k: int = K, per_paper: int = PER_PAPER,
+         min_support: float = MIN_SUPPORT, lam: float = MMR_LAMBDA) -> Evidence:
+    conn, embedder = searcher.conn, searcher.embedder
+    assert embedder is not None
+    cands = sorted(searcher.candidates(recommendation, "hybrid", None, CANDIDATE_PASSAGES),
+                   key=lambda c: c.dense, reverse=True)
+    ids = [c.passage_id for c in cands[:CANDIDATE_PASSAGES]]
+    if not ids:
+        return Evidence(recommendation, [], 0, 0)
+    qvec = embedder.embed_queries([recommendation])[0]
+    sents, rows = _sentences(conn, ids, embedder.dim)
+    qlang = langid.script_lang(recommendation)
+    langs = dict(conn.execute(f"SELECT id, lang FROM passages WHERE id IN ({','.join('?' * len(ids))})", ids))
+    pscore = {pid: float(np.frombuffer(r["vec"], dtype=np.float32) @ qvec) for pid, r in rows.items()}
+    for s, cov in zip(sents, _coverage(conn, recommendation, [s.text for s in sents]), strict=True):
+        same = qlang is None or langs.get(s.passage_id) in (None, qlang)
+        s.score = (1 - PASSAGE_WEIGHT) * float(s.vec @ qvec) + PASSAGE_WEIGHT * pscore.get(s.passage_id, 0.0) \
+            + LEXICAL_WEIGHT * cov ** COVERAGE_POWER * (1.0 if same else OTHER_LANG_FACTOR)
+    passing = [s for s in sents if s.score >= min_support and _quotable(s.text)]
+    chosen = _mmr(passing, k, per_paper, lam)
+    papers = library.paper_briefs(conn, {s.paper_id for s in chosen}) if chosen else {}
+    quotes = []
+    for s in chosen:
+        r = rows[s.passage_id]
+        first, last = pages_in([tuple(m) for m in json.loads(r["page_marks"])], s.start, s.end,
+                               (r["page_first"], r["page_last"]))
+        paper = papers[s.paper_id]
+        labels = library.page_labels_for(conn, paper["file_id"], (first, last))
+        quotes.append(Quote(s.text, s.score, s.passage_id, paper, library.page_span(labels, first, last), s.vec))
+    return Evidence(recommendation, quotes, len({s.passage_id for s in passing}), len({s.paper_id for s in passing}),
+                    len(passing))

@@ -1,0 +1,1 @@
+"""Themes: a taxonomy file, a tagger that scores passages against it, and their storage."""

@@ -1,0 +1,181 @@
+"""Theme tags and evidence reports on the labelled development sets.
+
+Tags: every unit of scripts/data/themes_dev.jsonl (sentences of the seed papers, labelled
+with their themes) is embedded and scored by the same tagger ingest uses; per theme the
+script prints precision, recall and F1 of the tags, then the macro-F1 over themes. The
+units are also split by id parity into two halves (A = odd ids, B = even), to show how
+much the figure moves between halves of the data.
+
+Evidence: a knowledge base is ingested from PDFs rendered from the seed texts, and
+`kb evidence` is run for each recommendation of scripts/data/evidence_dev.jsonl. A quote
+supports the recommendation when it contains most (80 %) of the words of one of its
+`supports` snippets. Precision@5 counts every quote returned in the top 5, including quotes
+returned for recommendations the seeds do not support (all of those are wrong).
+
+    python scripts/eval_topics.py [--sweep] [--json FILE] [--skip-evidence]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from kb import samples  # noqa: E402
+from kb.evidence import find as finder  # noqa: E402
+from kb.ingest import pipeline  # noqa: E402
+from kb.search import indexing  # noqa: E402
+from kb.search.search import Searcher  # noqa: E402
+from kb.store import db  # noqa: E402
+from kb.themes import store as theme_store  # noqa: E402
+from kb.themes import tagger as tagger_mod  # noqa: E402
+from kb.themes import taxonomy  # noqa: E402
+
+THEMES_DEV = REPO / "scripts" / "data" / "themes_dev.jsonl"
+EVIDENCE_DEV = REPO / "scripts" / "data" / "evidence_dev.jsonl"
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def load(path: Path) -> list[dict]:
+    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+
+
+def prf(pred: np.ndarray, gold: np.ndarray) -> tuple[float, float, float]:
+    tp = int((pred & gold).sum())
+    fp = int((pred & ~gold).sum())
+    fn = int((~pred & gold).sum())
+    p = tp / (tp + fp) if tp + fp else (1.0 if not fn else 0.0)
+    r = tp / (tp + fn) if tp + fn else 1.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+def macro_f1(pred: np.ndarray, gold: np.ndarray, cols: list[int]) -> float:
+    return float(np.mean([prf(pred[:, j], gold[:, j])[2] for j in cols]))
+
+
+def eval_tags(tagger: tagger_mod.Tagger, units: list[dict], sweep: bool) -> dict:
+    ids = tagger.taxonomy.ids
+    gold = np.array([[t in u["themes"] for t in ids] for u in units])
+    vecs = tagger.embedder.embed_passages([u["text"] for u in units])
+    comp = tagger.components([u["text"] for u in units], vecs)
+    pred = comp.scores() >= tagger_mod.THRESHOLD
+    cols = [j for j in range(len(ids)) if gold[:, j].any()]
+    per_theme = {}
+    print(f"\nTheme tags on {len(units)} units (threshold {tagger_mod.THRESHOLD}, cue bonus {tagger_mod.CUE_BONUS})")
+    print(f"{'theme':<26} {'gold':>4} {'pred':>4} {'P':>6} {'R':>6} {'F1':>6}")
+    for j, theme in enumerate(ids):
+        p, r, f = prf(pred[:, j], gold[:, j])
+        per_theme[theme] = {"gold": int(gold[:, j].sum()), "pred": int(pred[:, j].sum()),
+                            "precision": round(p, 3), "recall": round(r, 3), "f1": round(f, 3)}
+        print(f"{theme:<26} {gold[:, j].sum():>4} {pred[:, j].sum():>4} {p:>6.3f} {r:>6.3f} {f:>6.3f}")
+    halves = {"A": [i for i, u in enumerate(units) if int(u["id"][1:]) % 2 == 1],
+              "B": [i for i, u in enumerate(units) if int(u["id"][1:]) % 2 == 0]}
+    result = {"units": len(units), "macro_f1": round(macro_f1(pred, gold, cols), 3), "per_theme": per_theme,
+              "halves": {h: round(macro_f1(pred[ix], gold[ix], [j for j in cols if gold[ix, j].any()]), 3)
+                         for h, ix in halves.items()},
+              "none_correct": round(float(((~pred.any(1)) & (~gold.any(1))).sum() / max(1, (~gold.any(1)).sum())), 3)}
+    print(f"macro-F1 {result['macro_f1']:.3f} over {len(cols)} themes "
+          f"(half A {result['halves']['A']:.3f}, half B {result['halves']['B']:.3f}); "
+          f"units without a theme left untagged: {result['none_correct']:.0%}")
+    if sweep:
+        print("\nSweep (macro-F1; rows: threshold, columns: cue bonus)")
+        bonuses = [0.0, 0.06, 0.09, 0.12, 0.15, 0.2]
+        print("thr   " + " ".join(f"{b:>6.2f}" for b in bonuses))
+        for thr in np.arange(0.30, 0.56, 0.02):
+            print(f"{thr:.2f} " + " ".join(f"{macro_f1(comp.scores(cue_bonus=b, threshold=thr) >= thr, gold, cols):>6.3f}"
+                                          for b in bonuses))
+    return result
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text.casefold().replace("ё", "е"))
+
+
+def supports(quote: str, snippets: list[str]) -> bool:
+    have = set(words(quote))
+    return any(sum(w in have for w in words(s)) >= 0.8 * len(words(s)) for s in snippets)
+
+
+def build_kb(kb_dir: Path) -> None:
+    pdf_dir = kb_dir / "pdfs"
+    samples.build_sample_corpus(pdf_dir)
+    conn = db.connect(kb_dir)
+    embedder = indexing.embedder_for(conn, kb_dir)
+    hook = indexing.passage_hook(embedder, theme_store.tagger_for(kb_dir, embedder))
+    report = pipeline.ingest(conn, [pdf_dir], on_passages=hook)
+    if report.failures:
+        raise SystemExit(f"ingest failed: {report.failures}")
+
+
+def eval_evidence(kb_dir: Path, recs: list[dict], sweep: bool) -> dict:
+    conn = db.connect(kb_dir, create=False)
+    searcher = Searcher(conn, kb_dir, indexing.embedder_for(conn, kb_dir))
+
+    def run(min_support: float, verbose: bool) -> dict:
+        returned = correct = found_snips = total_snips = abstain_ok = 0
+        rows = []
+        for r in recs:
+            ev = finder.find(searcher, r["recommendation"], k=5, min_support=min_support)
+            ok = [supports(q.text, r["supports"]) for q in ev.quotes]
+            wrong_labelled = [supports(q.text, r["not_supports"]) for q in ev.quotes]
+            returned += len(ok)
+            correct += sum(ok)
+            total_snips += len(r["supports"])
+            found_snips += sum(any(supports(q.text, [s]) for q in ev.quotes) for s in r["supports"])
+            if not r["supports"] and not ev.quotes:
+                abstain_ok += 1
+            rows.append({"id": r["id"], "lang": r["lang"], "returned": len(ok), "correct": sum(ok),
+                         "labelled_not_supporting": sum(wrong_labelled)})
+            if verbose:
+                mark = "".join("+" if o else ("x" if w else "?") for o, w in zip(ok, wrong_labelled, strict=True))
+                print(f"{r['id']} {r['lang']} {len(r['supports'])} gold  {mark or '(no evidence)':<6} "
+                      f"{r['recommendation'][:70]}")
+        unsupported = sum(1 for r in recs if not r["supports"])
+        return {"precision_at_5": round(correct / returned, 3) if returned else 0.0, "returned": returned,
+                "correct": correct, "support_recall": round(found_snips / total_snips, 3),
+                "unsupported_abstained": f"{abstain_ok}/{unsupported}", "per_recommendation": rows}
+
+    print(f"\nEvidence on {len(recs)} recommendations (threshold {finder.MIN_SUPPORT}; "
+          "+ supports, x labelled as not supporting, ? unlabelled = counted wrong)")
+    result = run(finder.MIN_SUPPORT, verbose=True)
+    print(f"precision@5 {result['precision_at_5']:.3f} ({result['correct']}/{result['returned']} quotes); "
+          f"supports found {result['support_recall']:.3f}; "
+          f"unsupported recommendations answered 'no evidence': {result['unsupported_abstained']}")
+    if sweep:
+        print("\nthreshold  P@5    returned  supports-found")
+        for thr in np.arange(0.40, 0.71, 0.02):
+            x = run(float(thr), verbose=False)
+            print(f"{thr:.2f}       {x['precision_at_5']:.3f}  {x['returned']:>8}  {x['support_recall']:.3f}")
+    return result
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sweep", action="store_true", help="Also print the figures around the chosen thresholds.")
+    ap.add_argument("--json", type=Path, help="Write the figures to this file.")
+    ap.add_argument("--skip-evidence", action="store_true")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        kb_dir = Path(tmp) / "kb"
+        conn = db.connect(kb_dir)
+        embedder = indexing.embedder_for(conn, kb_dir)
+        tagger = tagger_mod.Tagger(taxonomy.load(), embedder)
+        out = {"tags": eval_tags(tagger, load(THEMES_DEV), args.sweep)}
+        if not args.skip_evidence:
+            build_kb(kb_dir)
+            out["evidence"] = eval_evidence(kb_dir, load(EVIDENCE_DEV), args.sweep)
+    if args.json:
+        args.json.write_text(json.dumps(out, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
