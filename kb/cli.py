@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import sqlite3
 import sys
 import textwrap
 from pathlib import Path
@@ -29,6 +31,15 @@ class KbGroup(click.Group):
         except KbError as exc:
             click.echo(f"kb: {exc}", err=True)
             sys.exit(1)
+        except sqlite3.Error as exc:
+            click.echo(f"kb: {db.explain(exc, (ctx.obj or {}).get('kb_dir'))}", err=True)
+            sys.exit(1)
+        except OSError as exc:
+            if exc.errno == errno.ENOSPC:
+                click.echo(f"kb: no space left on the device ({exc.filename or 'while writing'}); "
+                           "nothing half-written was kept — free space and run the command again", err=True)
+                sys.exit(1)
+            raise
 
 
 @click.group(cls=KbGroup)
@@ -67,8 +78,12 @@ def _pages_text(pages: dict) -> str:
 @click.option("--no-embed", is_flag=True, help="Store text and full-text index only; embed later with `kb reindex`.")
 @click.option("--themes", "themes_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Theme taxonomy (TOML) to tag passages with (default: KB dir's themes.toml, else built-in).")
+@click.option("--max-seconds", default=300.0, show_default=True, help="Time limit for reading one file.")
+@click.option("--max-memory", default=3072, show_default=True, help="Memory limit (MB) for reading one file.")
+@click.option("--max-pages", default=5000, show_default=True, help="Refuse PDFs with more pages than this.")
 @click.pass_context
-def ingest(ctx, paths, force, no_ocr, quiet, as_json, model, no_embed, themes_file):
+def ingest(ctx, paths, force, no_ocr, quiet, as_json, model, no_embed, themes_file, max_seconds, max_memory,
+           max_pages):
     """Add PDF, .txt and .md files (or folders of them) to the knowledge base."""
     from kb.ingest import pipeline
     from kb.search import indexing, vectors
@@ -93,15 +108,20 @@ def ingest(ctx, paths, force, no_ocr, quiet, as_json, model, no_embed, themes_fi
         elif not quiet and not as_json:
             for w in result.warnings:
                 click.echo(f"warning: {result.path}: {w}", err=True)
+            if bar is None and result.status == "ingested":  # a log line per stored file (committed)
+                click.echo(f"ingested: {result.path}: {result.papers} papers, {result.passages} passages", err=True)
         if bar is not None:
             bar.update(1)
+
+    limits = pipeline.Limits(seconds=max_seconds, memory_mb=max_memory, max_pages=max_pages)
 
     if bar is not None:
         with bar:
             report = pipeline.ingest(conn, paths, force=force, use_ocr=not no_ocr, progress=progress,
-                                     on_passages=hook)
+                                     on_passages=hook, limits=limits)
     else:
-        report = pipeline.ingest(conn, paths, force=force, use_ocr=not no_ocr, progress=progress, on_passages=hook)
+        report = pipeline.ingest(conn, paths, force=force, use_ocr=not no_ocr, progress=progress, on_passages=hook,
+                                 limits=limits)
     if as_json:
         _echo_json([r.__dict__ for r in report.results])
     summary = (f"{report.count('ingested')} file(s) ingested, {report.count('skipped')} unchanged, "
@@ -466,6 +486,36 @@ def evidence(ctx, recommendation, recs_file, k, per_paper, min_score, style, fmt
         click.echo(f"{len(found)} recommendation(s), {n} with evidence: report written to {output}", err=True)
     else:
         click.echo(out)
+
+
+@cli.command()
+@click.option("--repair", is_flag=True, help="Delete orphaned rows and rebuild what is missing or stale.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON array of {check, status, detail}.")
+@click.pass_context
+def doctor(ctx, repair, as_json):
+    """Check the knowledge base; --repair fixes what can be rebuilt.
+
+    Exit code 1 when a problem remains (a moved source file is only a warning).
+    """
+    from kb import doctor as doc
+
+    try:
+        conn = _conn(ctx)
+    except KbError:
+        conn = doc.open_unmigrated(ctx.obj["kb_dir"])  # e.g. a migration fails: look at it as it is
+        if conn is None:
+            raise
+    progress = None if as_json else (lambda msg: click.echo(msg, err=True))
+    results = doc.run(conn, ctx.obj["kb_dir"], repair=repair, progress=progress)
+    if as_json:
+        _echo_json([r.as_json() for r in results])
+    else:
+        for r in results:
+            click.echo(f"{r.status:<9} {r.check:<13} {r.detail}")
+    if not doc.healthy(results):
+        if not as_json and any(r.repairable for r in results):
+            click.echo("run `kb doctor --repair` to repair what can be repaired", err=True)
+        sys.exit(1)
 
 
 def main() -> None:

@@ -28,6 +28,7 @@ import numpy as np
 from kb.embed.base import Embedder, normalise_rows
 from kb.embed.blas import BLAS
 from kb.embed.use_cache import load_backend
+from kb.proc import die_with_parent
 
 # BLAS threads per call type, measured on a 2-core machine.  With the other core idle a
 # second thread saves 1-2 ms on a ~4 ms query and adds 15-30 % passage throughput; with the
@@ -128,7 +129,8 @@ class UseEmbedder(Embedder):
             self._fast_tokenizer()
             _WORKER_MODEL = self
             ctx = multiprocessing.get_context("fork")
-            self._executor = concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=ctx)
+            self._executor = concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=ctx,
+                                                                    initializer=die_with_parent)
         return self._executor
 
     def _fast_tokenizer(self) -> Any:

@@ -39,7 +39,7 @@ _TERMINAL = tuple(".!?:;»\")…")
 
 # --- opening ------------------------------------------------------------------------------
 
-def open_pdf(path: Path) -> pymupdf.Document:
+def open_pdf(path: Path, max_pages: int | None = None) -> pymupdf.Document:
     """Open a PDF or raise IngestError with a reason a user understands."""
     try:
         size = path.stat().st_size
@@ -64,6 +64,10 @@ def open_pdf(path: Path) -> pymupdf.Document:
     if doc.page_count == 0:
         doc.close()
         raise IngestError("PDF has no pages")
+    if max_pages is not None and doc.page_count > max_pages:
+        n = doc.page_count
+        doc.close()
+        raise IngestError(f"{n} pages, more than the limit of {max_pages} (--max-pages)")
     if b"%%EOF" not in tail:
         warnings = pymupdf.TOOLS.mupdf_warnings()
         doc.close()
@@ -353,8 +357,8 @@ def _make_paragraph(lines: list[Line], lexicon: Lexicon) -> Paragraph:
 
 # --- entry points ---------------------------------------------------------------------------
 
-def extract_pdf(path: Path, *, use_ocr: bool = True) -> Document:
-    doc = open_pdf(path)
+def extract_pdf(path: Path, *, use_ocr: bool = True, max_pages: int | None = None) -> Document:
+    doc = open_pdf(path, max_pages)
     try:
         return _extract_open_pdf(doc, path, use_ocr)
     finally:
@@ -407,6 +411,33 @@ def _extract_open_pdf(doc: pymupdf.Document, path: Path, use_ocr: bool) -> Docum
 
 
 _MD_HEADING = re.compile(r"^#{1,6}\s+")
+_COMMON_RU = set("оеаинтсрвл")
+
+
+def _russian_score(text: str) -> float:
+    """Share of Cyrillic letters that are the most frequent Russian lower-case letters."""
+    cyr = [c for c in text if "а" <= c.lower() <= "я" or c in "ёЁ"]
+    return sum(c in _COMMON_RU for c in cyr) / len(cyr) if cyr else 0.0
+
+
+def decode_text(raw: bytes) -> str:
+    """Bytes of a text file -> str: UTF-8/16/32 (BOM), else UTF-8, else the better of cp1251 and KOI8-R."""
+    for bom, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+                       (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if raw.startswith(bom):
+            try:
+                return raw.decode(codec)
+            except UnicodeDecodeError as exc:
+                raise IngestError(f"not valid {codec.upper()} text: {exc.reason} at byte {exc.start}") from exc
+    controls = sum(raw.count(bytes([b])) for b in range(32) if b not in (9, 10, 12, 13))
+    if controls > len(raw) // 50:
+        raise IngestError("binary data, not text (control bytes and no Unicode byte-order mark)")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    candidates = [raw.decode(codec, errors="replace") for codec in ("cp1251", "koi8_r")]
+    return max(candidates, key=_russian_score)
 
 
 def extract_text_file(path: Path) -> Document:
@@ -417,10 +448,7 @@ def extract_text_file(path: Path) -> Document:
         raise IngestError(f"cannot read file: {exc.strerror or exc}") from exc
     if not raw.strip():
         raise IngestError("empty file")
-    try:
-        content = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        content = raw.decode("cp1251", errors="replace")
+    content = decode_text(raw)
     paragraphs = []
     for block in re.split(r"\n\s*\n", content):
         lines = [clean_line(x) for x in block.splitlines() if x.strip()]
@@ -433,8 +461,8 @@ def extract_text_file(path: Path) -> Document:
     return Document(path=str(path), n_pages=1, page_labels=["1"], paragraphs=paragraphs)
 
 
-def extract(path: Path, *, use_ocr: bool = True) -> Document:
+def extract(path: Path, *, use_ocr: bool = True, max_pages: int | None = None) -> Document:
     suffix = path.suffix.lower()
     if suffix in (".txt", ".md"):
         return extract_text_file(path)
-    return extract_pdf(path, use_ocr=use_ocr)
+    return extract_pdf(path, use_ocr=use_ocr, max_pages=max_pages)

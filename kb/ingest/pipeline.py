@@ -15,6 +15,8 @@ from pathlib import Path
 from kb.errors import IngestError
 from kb.ingest.chunk import chunk_paper
 from kb.ingest.extract import extract
+from kb.ingest.guard import Limits
+from kb.ingest.guard import run as run_guarded
 from kb.ingest.hooks import IndexHook
 from kb.ingest.model import Document, Paper, Passage
 from kb.ingest.segment import split_papers
@@ -23,6 +25,7 @@ from kb.refs.works import drop_orphans as drop_orphan_works
 from kb.store import db
 
 SUFFIXES = {".pdf", ".txt", ".md"}
+DEFAULT_LIMITS = Limits()
 
 
 @dataclass
@@ -80,9 +83,9 @@ def expand_paths(paths: Iterable[Path]) -> Iterator[tuple[Path, str | None]]:
             yield path, "no such file or directory"
 
 
-def process(path: Path, *, use_ocr: bool = True) -> Processed:
+def process(path: Path, *, use_ocr: bool = True, max_pages: int | None = None) -> Processed:
     """Pure step: file -> papers and passages. Raises IngestError."""
-    doc = extract(path, use_ocr=use_ocr)
+    doc = extract(path, use_ocr=use_ocr, max_pages=max_pages)
     papers = [(paper, chunk_paper(paper)) for paper in split_papers(doc)]
     references = [extract_references(paper) for paper, _ in papers]
     if not any(p for _, p in papers) and not any(paper.sections for paper, _ in papers):
@@ -136,7 +139,7 @@ def store(conn: sqlite3.Connection, path: str, sha: str, size: int, result: Proc
 
 
 def ingest_file(conn: sqlite3.Connection, path: Path, *, force: bool = False, use_ocr: bool = True,
-                on_passages: IndexHook | None = None) -> FileResult:
+                on_passages: IndexHook | None = None, limits: Limits = DEFAULT_LIMITS) -> FileResult:
     shown = str(path)
     try:
         sha, size = _sha256(path)
@@ -149,7 +152,7 @@ def ingest_file(conn: sqlite3.Connection, path: Path, *, force: bool = False, us
             conn.execute("UPDATE files SET path = ? WHERE id = ?", (key, known["id"]))
         return FileResult(shown, "skipped", "unchanged")
     try:
-        processed = process(path, use_ocr=use_ocr)
+        processed = run_guarded(lambda: process(path, use_ocr=use_ocr, max_pages=limits.max_pages), limits)
     except IngestError as exc:
         return FileResult(shown, "failed", str(exc))
     except MemoryError:
@@ -165,13 +168,13 @@ def ingest_file(conn: sqlite3.Connection, path: Path, *, force: bool = False, us
 
 def ingest(conn: sqlite3.Connection, paths: Iterable[Path], *, force: bool = False, use_ocr: bool = True,
            on_passages: IndexHook | None = None,
-           progress: Callable[[FileResult], None] | None = None) -> IngestReport:
+           progress: Callable[[FileResult], None] | None = None, limits: Limits = DEFAULT_LIMITS) -> IngestReport:
     report = IngestReport()
     for path, problem in expand_paths(paths):
         if problem:
             result = FileResult(str(path), "failed", problem)
         else:
-            result = ingest_file(conn, path, force=force, use_ocr=use_ocr, on_passages=on_passages)
+            result = ingest_file(conn, path, force=force, use_ocr=use_ocr, on_passages=on_passages, limits=limits)
         report.results.append(result)
         if progress is not None:
             progress(result)

@@ -62,6 +62,8 @@ class SearchIndexHook(IndexHook):
                 units = [theme_store.passage_units(p.text, p.sentences, v, sv)
                          for p, v, sv in zip(passages, prepared.passages, prepared.sentences, strict=True)]
                 theme_store.write_tags(conn, ids, self.tagger.tag_passages(units))
+                if theme_store.stored_taxonomy(conn) is None:
+                    theme_store.record_taxonomy(conn, self.tagger)
 
 
 def passage_hook(embedder: Embedder | None, tagger=None) -> SearchIndexHook:

@@ -43,6 +43,23 @@ def migrations() -> list[tuple[int, str]]:
     return sorted(found)
 
 
+def explain(exc: sqlite3.Error, kb_dir: Path | None = None) -> str:
+    """A database error as one line a user can act on."""
+    where = f" at {kb_dir}" if kb_dir else ""
+    text = str(exc)
+    if "database or disk is full" in text:
+        return (f"disk full while writing the knowledge base{where}; the last transaction was rolled back and "
+                "nothing stored before was changed — free space and run the command again")
+    if "locked" in text or "busy" in text:
+        return (f"the knowledge base{where} is busy: another kb process has been writing for too long; "
+                "try again when it has finished")
+    if "not a database" in text or "malformed" in text:
+        return f"the knowledge base{where} is damaged ({text}); run `kb doctor` to see what can be repaired"
+    if "readonly" in text or "unable to open" in text:
+        return f"cannot write the knowledge base{where}: {text} (check the directory's permissions)"
+    return f"database error{where}: {text}"
+
+
 def connect(kb_dir: Path, *, create: bool = True) -> sqlite3.Connection:
     """Open (and migrate) the knowledge base in kb_dir."""
     kb_dir = Path(kb_dir)
@@ -70,7 +87,7 @@ def connect(kb_dir: Path, *, create: bool = True) -> sqlite3.Connection:
         conn.execute("PRAGMA busy_timeout=30000")
         migrate(conn)
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"cannot open knowledge base {path}: {exc}") from exc
+        raise StoreError(f"cannot open knowledge base {path}: {explain(exc)}") from exc
     return conn
 
 
