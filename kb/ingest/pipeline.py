@@ -132,7 +132,8 @@ def store(conn: sqlite3.Connection, path: str, sha: str, size: int, result: Proc
             on_passages.store(conn, all_ids, all_passages, result.prepared)
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:  # SQLite may already have rolled back (e.g. disk full)
+            conn.execute("ROLLBACK")
         raise
     return FileResult(path, "ingested", papers=len(result.papers), pages=result.doc.n_pages,
                       passages=len(all_ids), warnings=result.doc.warnings)

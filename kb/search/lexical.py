@@ -70,7 +70,8 @@ def ensure_index(conn: sqlite3.Connection) -> int:
             index_passages(conn, [r[0] for r in missing], [r[1] for r in missing])
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # SQLite may already have rolled back (e.g. disk full)
+                conn.execute("ROLLBACK")
             raise
     return len(missing)
 

@@ -140,7 +140,8 @@ def embed_missing(conn: sqlite3.Connection, embedder: Embedder, batch: int = 256
             store(conn, embedder, [r[0] for r in part], embedded)
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # SQLite may already have rolled back (e.g. disk full)
+                conn.execute("ROLLBACK")
             raise
         if progress is not None:
             progress(len(part))
@@ -157,5 +158,6 @@ def clear(conn: sqlite3.Connection) -> None:
         touch(conn)
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:  # SQLite may already have rolled back (e.g. disk full)
+            conn.execute("ROLLBACK")
         raise

@@ -7,6 +7,7 @@ never leaves half a paper visible; anything else (vector indexes) is rebuilt fro
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,7 +29,8 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         yield conn
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:  # SQLite may already have rolled back (e.g. disk full)
+            conn.execute("ROLLBACK")
         raise
 
 
@@ -72,6 +74,9 @@ def connect(kb_dir: Path, *, create: bool = True) -> sqlite3.Connection:
             raise StoreError(f"cannot create knowledge base directory {kb_dir}: {exc.strerror}") from exc
     if not kb_dir.is_dir():
         raise StoreError(f"{kb_dir} is not a directory")
+    if not os.access(kb_dir, os.R_OK | os.X_OK) or (create and not os.access(kb_dir, os.W_OK)):
+        raise StoreError(f"cannot {'write' if create else 'read'} the knowledge base directory {kb_dir}: "
+                         "permission denied")
     path = kb_dir / DB_NAME
     if not create and not path.exists():
         raise StoreError(f"no knowledge base at {kb_dir} (run `kb ingest` first, or pass --kb-dir)")
@@ -111,7 +116,8 @@ def migrate(conn: sqlite3.Connection) -> None:
             conn.execute(f"PRAGMA user_version={version}")
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:  # SQLite may already have rolled back (e.g. disk full)
+            conn.execute("ROLLBACK")
         raise
 
 
