@@ -10,7 +10,7 @@ import signal
 _PR_SET_PDEATHSIG = 1
 
 
-def die_with_parent() -> None:
+def die_with_parent(parent_pid: int | None = None) -> None:
     """Ask Linux to kill this child when its parent dies (e.g. `kb ingest` killed with SIGKILL).
 
     Without it a forked helper would outlive a killed ingest, holding its pipes open. Where
@@ -21,5 +21,5 @@ def die_with_parent() -> None:
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     except (OSError, AttributeError):
         return
-    if os.getppid() == 1:  # the parent died before prctl took effect
-        os._exit(1)
+    if os.getppid() != parent_pid if parent_pid is not None else os.getppid() == 1:
+        os._exit(1)  # the parent died before prctl took effect (the orphan was re-parented)

@@ -28,7 +28,7 @@ BUDGET_S = 150
 def _kb(kb_dir: Path, *args: str, **kw) -> subprocess.Popen:
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     return subprocess.Popen([sys.executable, "-m", "kb", "--kb-dir", str(kb_dir), *args], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True, **kw)
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +87,11 @@ def test_sigkill_during_ingest_loses_nothing(tmp_path, folder):
         proc = _kb(kb_dir, "ingest", str(folder))
         time.sleep(rng.uniform(0.15, 0.95) * full_s)
         proc.send_signal(signal.SIGKILL)
-        _, err = proc.communicate(timeout=60)
+        try:
+            _, err = proc.communicate(timeout=120)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            pytest.fail("a helper process outlived the killed ingest and kept its output open")
         stored = _check_consistent(kb_dir) if (kb_dir / "kb.sqlite").exists() else {}
         for name, passages in _reported(err).items():
             assert stored.get(name) == passages, f"{name} was reported as ingested but is not complete"

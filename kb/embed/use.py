@@ -130,7 +130,8 @@ class UseEmbedder(Embedder):
             _WORKER_MODEL = self
             ctx = multiprocessing.get_context("fork")
             self._executor = concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=ctx,
-                                                                    initializer=die_with_parent)
+                                                                    initializer=die_with_parent,
+                                                                    initargs=(os.getpid(),))
         return self._executor
 
     def _fast_tokenizer(self) -> Any:

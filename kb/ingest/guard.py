@@ -48,6 +48,7 @@ def run(fn: Callable[[], T], limits: Limits) -> T:
     if not limits.isolate or not hasattr(os, "fork"):
         return fn()
     read_fd, write_fd = os.pipe()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # child
         os.close(read_fd)
@@ -56,7 +57,7 @@ def run(fn: Callable[[], T], limits: Limits) -> T:
             import faulthandler
 
             faulthandler.disable()  # a crash is reported by the parent in one line, not as a dump
-            die_with_parent()
+            die_with_parent(parent)
             cap = _vm_size() + limits.memory_mb * 1024 * 1024
             resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
             try:
