@@ -236,7 +236,10 @@ def search(ctx, query, k, mode, lang, year, author, paper, section, topics_, sty
     themes = tuple(_resolve_themes(conn, ctx.obj["kb_dir"], topics_)) or None
     filters = Filters(lang=lang, year_from=year_from, year_to=year_to, author=author, paper=paper, section=section,
                       themes=themes)
-    hits = Searcher(conn, ctx.obj["kb_dir"], embedder).search(query, k=k, mode=mode, filters=filters)
+    searcher = Searcher(conn, ctx.obj["kb_dir"], embedder)
+    hits = searcher.search(query, k=k, mode=mode, filters=filters)
+    if searcher.index_note():
+        click.echo(f"note: {searcher.index_note()}", err=True)
     if as_json:
         _echo_json([render.hit_json(h, style) for h in hits])
     elif fmt == "markdown":

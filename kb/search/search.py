@@ -112,6 +112,14 @@ class Searcher:
             self._dense = dense.open_index(self.conn, self.kb_dir, self.embedder.name, self.embedder.dim)
         return self._dense
 
+    def index_note(self) -> str | None:
+        """A line for the user when the vector index had to be rebuilt because it was lost or damaged."""
+        d = self._dense
+        reason = getattr(d, "reason", "") if d is not None and d.rebuilt else ""
+        if reason in ("missing", "unreadable"):
+            return f"the vector index was {reason}; rebuilt it from the knowledge base ({len(d.ids)} passages)"
+        return None
+
     def allowed(self, filters: Filters) -> set[int] | None:
         if not filters.active():
             return None
