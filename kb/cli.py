@@ -128,6 +128,10 @@ def ingest(ctx, paths, force, no_ocr, quiet, as_json, model, no_embed, themes_fi
                f"{report.count('failed')} failed: {report.total('papers')} papers, {report.total('pages')} pages, "
                f"{report.total('passages')} passages")
     click.echo(summary, err=as_json)
+    if embedder is not None and report.count("ingested"):
+        from kb.search import dense
+
+        dense.open_index(conn, ctx.obj["kb_dir"], embedder.name, embedder.dim)  # ready for the first search
     if tagger is not None:
         if themes_current:
             theme_store.record_taxonomy(conn, tagger)

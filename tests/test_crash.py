@@ -138,3 +138,23 @@ def test_two_ingests_at_once_both_succeed(tmp_path, folder):
     assert set(stored) == {p.name for p in folder.iterdir()}
     conn = sqlite3.connect(kb_dir / "kb.sqlite")
     assert conn.execute("SELECT count(*), count(DISTINCT sha256) FROM files").fetchone() == (4, 4)
+
+
+def test_lost_or_damaged_vector_index_is_rebuilt_and_said(tmp_path_factory, volume, journal):
+    from conftest import make_sample_kb
+
+    kb_dir = make_sample_kb(tmp_path_factory, volume, journal)
+    first = run_cli(kb_dir, "search", "pilot projects", "--json")
+    assert first.exit_code == 0 and "note:" not in first.stderr
+    expected = json.loads(first.stdout)
+    shutil.rmtree(kb_dir / "faiss")
+    missing = run_cli(kb_dir, "search", "pilot projects", "--json")
+    assert "note: the vector index was missing; rebuilt it from the knowledge base" in missing.stderr
+    assert json.loads(missing.stdout) == expected
+    for index_file in (kb_dir / "faiss").glob("*.index"):
+        index_file.write_bytes(b"garbage" * 100)
+    damaged = run_cli(kb_dir, "search", "pilot projects", "--json")
+    assert "note: the vector index was unreadable" in damaged.stderr
+    assert json.loads(damaged.stdout) == expected
+    again = run_cli(kb_dir, "search", "pilot projects", "--json")
+    assert "note:" not in again.stderr

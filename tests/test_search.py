@@ -87,12 +87,13 @@ def test_index_is_rebuilt_when_stale_or_missing(kb_dir, tmp_path, seeds):
     assert not again.rebuilt and len(again.ids) == len(first.ids)
     extra = samples.render_proceedings(seeds["001"], tmp_path / "extra.pdf").path
     assert run(kb_dir, "ingest", str(extra)).exit_code == 0
-    grown = dense.open_index(conn, kb_dir, emb.name, emb.dim)
-    assert grown.rebuilt and len(grown.ids) > len(first.ids)
+    grown = dense.open_index(conn, kb_dir, emb.name, emb.dim)  # ingest already brought it up to date
+    assert not grown.rebuilt and len(grown.ids) > len(first.ids)
+    assert len(grown.ids) == conn.execute("SELECT count(*) FROM passage_vectors").fetchone()[0]
     for f in (kb_dir / "faiss").iterdir():
         f.write_bytes(b"garbage")
     repaired = dense.open_index(conn, kb_dir, emb.name, emb.dim)
-    assert repaired.rebuilt and len(repaired.ids) == len(grown.ids)
+    assert repaired.rebuilt and repaired.reason == "unreadable" and len(repaired.ids) == len(grown.ids)
     n_vectors = conn.execute("SELECT count(*) FROM passage_vectors").fetchone()[0]
     n_fts = conn.execute("SELECT count(*) FROM passages_fts").fetchone()[0]
     n_passages = conn.execute("SELECT count(*) FROM passages").fetchone()[0]
