@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import shutil
@@ -87,3 +88,13 @@ def make_sample_kb(tmp_path_factory, volume, journal) -> Path:
 def sample_kb(tmp_path_factory, volume, journal) -> Path:
     """Shared, read-only: tests that change a knowledge base build their own with make_sample_kb."""
     return make_sample_kb(tmp_path_factory, volume, journal)
+
+
+def load_eval_script(name: str):
+    """scripts/<name>.py as a module, for tests that pin its figures; skips without the seed texts."""
+    if samples.seeds_dir() is None:
+        pytest.skip("seed texts (../shared/seeds) not found")
+    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

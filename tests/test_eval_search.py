@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
-
-from kb import samples
+from conftest import load_eval_script
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "eval_search.py"
 
 
 @pytest.fixture(scope="module")
 def result(tmp_path_factory):
-    if samples.seeds_dir() is None:
-        pytest.skip("seed texts (../shared/seeds) not found")
-    spec = importlib.util.spec_from_file_location("eval_search", SCRIPT)
-    ev = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(ev)
+    ev = load_eval_script("eval_search")
     from kb.search import indexing
     from kb.search.search import Searcher
     from kb.store import db

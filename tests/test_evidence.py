@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 from pathlib import Path
 
 import pytest
-from conftest import cli_json, run_cli
-
-from kb import samples
+from conftest import cli_json, load_eval_script, run_cli
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "eval_topics.py"
 PILOT_RU = "Начинать сотрудничество с небольших пилотных проектов и постепенно наращивать доверие между партнёрами."
@@ -79,11 +76,7 @@ def test_evidence_errors_are_one_line(sample_kb, tmp_path):
 
 @pytest.fixture(scope="module")
 def figures(tmp_path_factory):
-    if samples.seeds_dir() is None:
-        pytest.skip("seed texts (../shared/seeds) not found")
-    spec = importlib.util.spec_from_file_location("eval_topics", SCRIPT)
-    ev = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(ev)
+    ev = load_eval_script("eval_topics")
     from kb.search import indexing
     from kb.store import db
     from kb.themes import taxonomy
