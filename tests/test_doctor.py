@@ -7,9 +7,9 @@ import shutil
 import sqlite3
 
 import pytest
+from conftest import make_sample_kb, run_cli
 
 from kb.store import db
-from tests.conftest import make_sample_kb, run_cli
 
 QUERY = "цифровые технологии"
 
