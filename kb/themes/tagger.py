@@ -66,6 +66,15 @@ class Tagger:
             k += len(group)
         self.background = vecs[k:]
         self.cues = [[c for c in map(cuelib.compile_cue, t.cues) if c] for t in taxonomy.themes]
+        # cues indexed by their first stem, so a sentence only tries the cues that can start in it
+        self._by_stem: dict[str, list[tuple[int, cuelib.Cue]]] = {}
+        self._patterns: list[tuple[int, cuelib.Cue]] = []
+        for j, theme_cues in enumerate(self.cues):
+            for c in theme_cues:
+                if c.pattern is not None:
+                    self._patterns.append((j, c))
+                else:
+                    self._by_stem.setdefault(c.stems[0], []).append((j, c))
         self.requires_cue = np.array([t.requires_cue for t in taxonomy.themes], dtype=bool)
 
     def _embed_cached(self, texts: list[str], cache_dir: Path | None) -> np.ndarray:
@@ -101,8 +110,9 @@ class Tagger:
         for i, text in enumerate(texts):
             stems = cuelib.tokens(text)
             pos = cuelib.positions_of(stems)
-            for j, theme_cues in enumerate(self.cues):
-                if any(cuelib.matches(c, stems, pos, text) for c in theme_cues):
+            candidates = [jc for stem in pos for jc in self._by_stem.get(stem, ())] + self._patterns
+            for j, c in candidates:
+                if not cue[i, j] and cuelib.matches(c, stems, pos, text):
                     cue[i, j] = 1.0
         return Components(dense, cue, background, self.requires_cue)
 
