@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -29,7 +29,6 @@ MMR_LAMBDA = 0.7
 PER_PAPER = 2
 K = 5
 MIN_QUOTE_WORDS = 6
-PASSAGE_WEIGHT = 0.0  # share of the passage's own similarity in a sentence's score (context)
 
 
 @dataclass
@@ -39,7 +38,6 @@ class Quote:
     passage_id: int
     paper: dict
     pages: dict
-    vec: np.ndarray = field(repr=False, default=None)
 
     def as_json(self) -> dict:
         paper = {k: self.paper[k] for k in ("id", "title", "authors", "year", "lang", "doi", "source")}
@@ -159,11 +157,9 @@ def find(searcher: Searcher, recommendation: str, *, k: int = K, per_paper: int 
     sents, rows = _sentences(conn, ids, embedder.dim)
     qlang = langid.script_lang(recommendation)
     langs = dict(conn.execute(f"SELECT id, lang FROM passages WHERE id IN ({','.join('?' * len(ids))})", ids))
-    pscore = {pid: float(np.frombuffer(r["vec"], dtype=np.float32) @ qvec) for pid, r in rows.items()}
     for s, cov in zip(sents, _coverage(conn, recommendation, [s.text for s in sents]), strict=True):
         same = qlang is None or langs.get(s.passage_id) in (None, qlang)
-        s.score = (1 - PASSAGE_WEIGHT) * float(s.vec @ qvec) + PASSAGE_WEIGHT * pscore.get(s.passage_id, 0.0) \
-            + LEXICAL_WEIGHT * cov ** COVERAGE_POWER * (1.0 if same else OTHER_LANG_FACTOR)
+        s.score = float(s.vec @ qvec) + LEXICAL_WEIGHT * cov ** COVERAGE_POWER * (1.0 if same else OTHER_LANG_FACTOR)
     passing = [s for s in sents if s.score >= min_support and _quotable(s.text)]
     chosen = _mmr(passing, k, per_paper, lam)
     papers = library.paper_briefs(conn, {s.paper_id for s in chosen}) if chosen else {}
@@ -174,6 +170,6 @@ def find(searcher: Searcher, recommendation: str, *, k: int = K, per_paper: int 
                                (r["page_first"], r["page_last"]))
         paper = papers[s.paper_id]
         labels = library.page_labels_for(conn, paper["file_id"], (first, last))
-        quotes.append(Quote(s.text, s.score, s.passage_id, paper, library.page_span(labels, first, last), s.vec))
+        quotes.append(Quote(s.text, s.score, s.passage_id, paper, library.page_span(labels, first, last)))
     return Evidence(recommendation, quotes, len({s.passage_id for s in passing}), len({s.paper_id for s in passing}),
                     len(passing))
