@@ -69,7 +69,7 @@ def connect(kb_dir: Path, *, create: bool = True) -> sqlite3.Connection:
         if not create:
             raise StoreError(f"no knowledge base at {kb_dir} (run `kb ingest` first, or pass --kb-dir)")
         try:
-            kb_dir.mkdir(parents=True)
+            kb_dir.mkdir(parents=True, exist_ok=True)  # another kb process may create it too
         except OSError as exc:
             raise StoreError(f"cannot create knowledge base directory {kb_dir}: {exc.strerror}") from exc
     if not kb_dir.is_dir():
