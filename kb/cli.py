@@ -242,8 +242,9 @@ def search(ctx, query, k, mode, lang, year, author, paper, section, topics_, sty
                       themes=themes)
     searcher = Searcher(conn, ctx.obj["kb_dir"], embedder)
     hits = searcher.search(query, k=k, mode=mode, filters=filters)
-    if searcher.index_note():
-        click.echo(f"note: {searcher.index_note()}", err=True)
+    note = searcher.index_note()
+    if note:
+        click.echo(f"note: {note}", err=True)
     if as_json:
         _echo_json([render.hit_json(h, style) for h in hits])
     elif fmt == "markdown":

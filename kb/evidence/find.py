@@ -91,7 +91,7 @@ class _Sentence:
 def _sentences(conn: sqlite3.Connection, ids: list[int], dim: int) -> tuple[list[_Sentence], dict[int, sqlite3.Row]]:
     marks = ",".join("?" * len(ids))
     rows = {r["id"]: r for r in conn.execute(
-        f"SELECT ps.id, ps.paper_id, ps.text, ps.sentences, ps.page_first, ps.page_last, ps.page_marks, pv.vec "
+        f"SELECT ps.id, ps.paper_id, ps.text, ps.sentences, ps.page_first, ps.page_last, ps.page_marks, ps.lang, pv.vec "
         f"FROM passages ps JOIN passage_vectors pv ON pv.passage_id = ps.id WHERE ps.id IN ({marks})", ids)}
     svecs = vectors.sentence_vectors_for(conn, list(rows), dim)
     out = []
@@ -156,9 +156,8 @@ def find(searcher: Searcher, recommendation: str, *, k: int = K, per_paper: int 
     qvec = embedder.embed_queries([recommendation])[0]
     sents, rows = _sentences(conn, ids, embedder.dim)
     qlang = langid.script_lang(recommendation)
-    langs = dict(conn.execute(f"SELECT id, lang FROM passages WHERE id IN ({','.join('?' * len(ids))})", ids))
     for s, cov in zip(sents, _coverage(conn, recommendation, [s.text for s in sents]), strict=True):
-        same = qlang is None or langs.get(s.passage_id) in (None, qlang)
+        same = qlang is None or rows[s.passage_id]["lang"] in (None, qlang)
         s.score = float(s.vec @ qvec) + LEXICAL_WEIGHT * cov ** COVERAGE_POWER * (1.0 if same else OTHER_LANG_FACTOR)
     passing = [s for s in sents if s.score >= min_support and _quotable(s.text)]
     chosen = _mmr(passing, k, per_paper, lam)

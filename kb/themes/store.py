@@ -106,5 +106,4 @@ def tagger_for(kb_dir, embedder, path=None) -> Tagger:
     """The tagger for the taxonomy in force (see taxonomy.load), its prototype vectors cached."""
     from kb.search.indexing import model_cache_dir
 
-    key = f"{embedder.name}"
-    return Tagger(taxlib.load(path, kb_dir), embedder, cache_dir=model_cache_dir(key))
+    return Tagger(taxlib.load(path, kb_dir), embedder, cache_dir=model_cache_dir(embedder.name))
