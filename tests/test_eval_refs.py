@@ -1,41 +1,42 @@
-"""Pins the reference-parsing targets on the labelled set (scripts/eval_refs.py)."""
+"""Pins the reference figures that scripts/eval_refs.py prints (the README's table) a little below
+what was measured, so a change that makes them worse fails here."""
 
 from __future__ import annotations
 
 import importlib.util
-import json
 from pathlib import Path
 
 import pytest
 
-from kb import samples
-
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "eval_refs.py"
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 
 
-def _ev():
+@pytest.fixture(scope="module")
+def ev():
     spec = importlib.util.spec_from_file_location("eval_refs", SCRIPT)
-    ev = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(ev)
-    return ev
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def test_field_f1_targets():
-    ev = _ev()
-    rows = [json.loads(x) for x in (ev.DATA / "refs_dev.jsonl").read_text(encoding="utf-8").splitlines() if x]
-    assert len(rows) >= 120
-    summary = ev.summarise(ev.score_fields(rows, ev.parse_in_order(rows))["counts"])
-    assert summary["overall"]["all fields"][2] >= 0.95
-    assert summary["gost"]["all fields"][2] >= 0.97
+@pytest.mark.parametrize(("source", "floor"), [("kb-dev", 0.97), ("kb-holdout", 0.90)])
+def test_kb_labelled_entries(ev, source, floor):
+    assert ev.score_strings(source, "combined").overall()[2] >= floor
 
 
-def test_every_seed_entry_found_end_to_end():
-    if samples.seeds_dir() is None:
-        pytest.skip("seed texts (../shared/seeds) not found")
-    ev = _ev()
-    lists = [json.loads(x) for x in (ev.DATA / "refs_lists.jsonl").read_text(encoding="utf-8").splitlines() if x]
-    seed_lists = [lst for lst in lists if lst["source"].startswith("seed:")]
-    found = ev.pdf_lists(seed_lists)
-    by_source = {src: [e for el in entry_lists for e in el] for src, entry_lists in found.items()}
-    accuracy, hit, total = ev.split_accuracy(seed_lists, lambda lst: by_source.get(lst["source"], []))
-    assert total == 36 and hit == total
+@pytest.mark.parametrize(("source", "floor"), [("grobid-eval", 0.88), ("anystyle-gold", 0.93)])
+def test_third_party_gold_held_out(ev, source, floor):
+    if not (SHARED / "datasets").exists():
+        pytest.skip("../shared/datasets not found")
+    combined = ev.score_strings(source, "combined").overall()[2]
+    rules = ev.score_strings(source, "rules").overall()[2]
+    assert combined >= floor and combined > rules + 0.2
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("source", ["xelatex", "writer", "pymupdf"])
+def test_typeset_seed_lists_end_to_end(ev, source):
+    score = ev.score_e2e(source, ["combined"], {})["combined"]
+    assert score.gold > 0 and score.found == score.gold and score.spurious == 0
+    assert score.overall()[2] >= 0.95

@@ -1,5 +1,7 @@
-"""Bibliography entries -> fields (kb.refs.parse), author names (kb.refs.names) and reference lists
--> entries (kb.refs.split), on representative entries of each style."""
+"""Bibliography entries -> fields by the hand-written rules (kb.refs.rules: kb keeps them for DOIs,
+access dates, style and type, and the model reads their output as features; the combined parser
+is pinned by tests/test_ref_model.py and tests/test_eval_refs.py), author names (kb.refs.names)
+and reference lists -> entries (kb.refs.split), on representative entries of each style."""
 
 from __future__ import annotations
 
@@ -10,12 +12,12 @@ import pytest
 
 from kb.ingest.model import Paragraph
 from kb.refs.names import names_from_block, read_authors
-from kb.refs.parse import parse_reference
+from kb.refs.parse import parse_rules
 from kb.refs.split import section_entries, split_entries
 
 
 def fields(raw: str, previous=None) -> dict:
-    ref = parse_reference(raw, previous)
+    ref = parse_rules(raw, previous)
     assert ref.parsed_ok, raw
     return ref.fields()
 
@@ -172,14 +174,14 @@ def test_ieee_conference_paper_with_place():
 
 
 def test_ieee_ditto_takes_the_authors_of_the_entry_above():
-    first = parse_reference("S. Hochreiter and J. Schmidhuber, “Long short-term memory,” Neural Comput., vol. 9, "
+    first = parse_rules("S. Hochreiter and J. Schmidhuber, “Long short-term memory,” Neural Comput., vol. 9, "
                             "no. 8, pp. 1735–1780, Nov. 1997.")
     assert first.authors == ["Hochreiter S.", "Schmidhuber J."] and first.container == "Neural Comput"
     ditto = "———, “Learning to forget: continual prediction with LSTM,” Neural Comput., vol. 12, no. 10, 2000."
-    second = parse_reference(ditto, first)
+    second = parse_rules(ditto, first)
     assert second.authors == first.authors and second.title.startswith("Learning to forget")
     assert (second.volume, second.issue, second.year) == ("12", "10", "2000")
-    assert parse_reference(ditto).authors == []  # no entry above: nobody to copy
+    assert parse_rules(ditto).authors == []  # no entry above: nobody to copy
 
 
 def test_acl_entries_full_names_and_pages():
@@ -229,15 +231,15 @@ def test_author_name_forms():
 ])
 def test_garbage_is_not_parsed_and_fast(text):
     start = time.perf_counter()
-    ref = parse_reference(text)
+    ref = parse_rules(text)
     assert time.perf_counter() - start < 0.2
     assert not ref.parsed_ok and ref.raw == text
 
 
 def test_odd_input_never_raises():
     for text in ("", "   ", "1.", "[12]", "———", "//", "http://", "(2019).", "Иванов И. И."):
-        assert isinstance(parse_reference(text).parsed_ok, bool)
-    bare = parse_reference("https://example.org/page")
+        assert isinstance(parse_rules(text).parsed_ok, bool)
+    bare = parse_rules("https://example.org/page")
     assert not bare.parsed_ok and bare.url == "https://example.org/page" and bare.type == "web"
 
 
@@ -306,8 +308,8 @@ def test_lost_ieee_ditto_and_a_label_printed_late():
     got = raws(text)
     assert got[1] == "———, “Variable bit rate video storage,” in Proc. Y, July 1994, pp. 127–137."
     assert got[2].startswith("———, “Cost analyzes") and len(got) == 4
-    previous = parse_reference(got[0])
-    assert parse_reference(got[1], previous).authors == ["Chang E.", "Zakhor A."]
+    previous = parse_rules(got[0])
+    assert parse_rules(got[1], previous).authors == ["Chang E.", "Zakhor A."]
 
 
 def test_section_skips_the_heading_and_stops_at_author_notes():
