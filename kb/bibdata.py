@@ -1,21 +1,29 @@
 """Bibliography records ("works") for export: the knowledge base's papers and the works they cite.
 
-A paper's record holds only what was read from it; its container (journal or proceedings)
-is not printed on its pages in a form kb reads, so it stays empty rather than guessed.
+A paper's record holds only what was read from its pages: authors as family and given names,
+and the container (journal or proceedings), volume, issue, publisher and place that its running
+headers, masthead or citation line print. What was not printed stays empty rather than guessed.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 
 from kb import library
-from kb.cite.names import parse_name
+
+_PROCEEDINGS = re.compile(r"(proceedings|proc\.|conference|symposium|workshop|congress|материалы|матеріали|"
+                          r"конференц|сборник|збірник|тезисы|тези|труды)", re.IGNORECASE)
 
 
-def _name(author: str) -> str:
-    n = parse_name(author)
-    return n.surname if n.literal else f"{n.surname} {n.initials_dotted()}".strip()
+def paper_type(venue: dict) -> str | None:
+    """article when a volume or issue is printed, conference for proceedings; otherwise the fields decide."""
+    if venue.get("volume") or venue.get("issue"):
+        return "article"
+    if venue.get("container") and _PROCEEDINGS.search(venue["container"]):
+        return "conference"
+    return None
 
 
 def paper_works(conn: sqlite3.Connection, paper_ids: list[int] | None = None) -> list[dict]:
@@ -28,12 +36,16 @@ def paper_works(conn: sqlite3.Connection, paper_ids: list[int] | None = None) ->
         if p["fragment"] or not p["title"]:
             continue  # a fragment has no title to cite
         pages = p["pages"]
+        venue = p["venue"]
+        authors = [{"family": a["family"], "given": a.get("given")} for a in p["authors_parsed"] if a.get("family")]
+        printed = p["page_range"] or (pages["first"] if pages["first"] == pages["last"]
+                                      else f"{pages['first']}–{pages['last']}")
         out.append({
-            "id": f"paper{p['id']}", "type": None, "authors": [_name(a) for a in p["authors"]],
-            "title": p["title"], "container": None, "year": str(p["year"]) if p["year"] else None,
-            "volume": None, "issue": None,
-            "pages": pages["first"] if pages["first"] == pages["last"] else f"{pages['first']}–{pages['last']}",
-            "publisher": None, "place": None, "doi": p["doi"], "url": None, "accessed": None, "lang": p["lang"],
+            "id": f"paper{p['id']}", "type": paper_type(venue), "authors": authors,
+            "title": p["title"], "container": venue.get("container"), "year": str(p["year"]) if p["year"] else None,
+            "volume": venue.get("volume"), "issue": venue.get("issue"), "pages": printed,
+            "publisher": venue.get("publisher"), "place": venue.get("place"), "doi": p["doi"], "url": None,
+            "accessed": None, "lang": p["lang"],
         })
     return out
 

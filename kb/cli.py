@@ -185,7 +185,10 @@ def show(ctx, paper_id, as_json, passages):
         if isinstance(value, list):
             value = "; ".join(value) if value else None
         click.echo(f"  {key:<12}{value if value is not None else '—'}")
-    click.echo(f"  {'pages':<12}{_pages_text(paper['pages'])}")
+    click.echo(f"  {'pages':<12}{_pages_text(paper['pages'])}"
+               + (f" (printed {paper['page_range']})" if paper.get("page_range") else ""))
+    venue = "; ".join(f"{k} {v}" for k, v in (paper.get("venue") or {}).items() if v)
+    click.echo(f"  {'venue':<12}{venue or '—'}")
     if paper["abstract"]:
         click.echo("  abstract    " + textwrap.shorten(paper["abstract"], 400))
     for s in paper["sections"]:

@@ -6,7 +6,10 @@ import json
 import os
 import sqlite3
 
+from kb.ingest.papermeta import parsed_authors
 from kb.store import db
+
+VENUE_FIELDS = ("container", "volume", "issue", "publisher", "place")
 
 
 def _labels(conn: sqlite3.Connection, file_id: int) -> dict[int, str]:
@@ -55,6 +58,7 @@ def paper_dict(conn: sqlite3.Connection, row: sqlite3.Row, labels: dict[int, str
         "id": row["id"],
         "title": row["title"],
         "authors": json.loads(row["authors"]),
+        "authors_parsed": authors_parsed(row),
         "affiliation": row["affiliation"],
         "year": row["year"],
         "lang": row["lang"],
@@ -64,9 +68,18 @@ def paper_dict(conn: sqlite3.Connection, row: sqlite3.Row, labels: dict[int, str
         "abstract": row["abstract"],
         "source": display_path(source),
         "pages": page_span(labels, row["page_first"], row["page_last"]),
+        "page_range": row["page_range"],
+        "venue": {k: row[k] for k in VENUE_FIELDS},
         "fragment": bool(row["fragment"]),
         "n_passages": n_passages,
     }
+
+
+def authors_parsed(row: sqlite3.Row) -> list[dict]:
+    """Stored family/given names; a paper stored before they were kept has its printed names parsed now."""
+    if row["authors_parsed"] is not None:
+        return json.loads(row["authors_parsed"])
+    return parsed_authors(json.loads(row["authors"]))
 
 
 def list_papers(conn: sqlite3.Connection) -> list[dict]:

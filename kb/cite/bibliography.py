@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import date
 
-from kb.cite.names import Name, parse_name
+from kb.cite.names import Name, from_parts, parse_name
 from kb.cite.styles import sentence_case
 
 Work = Mapping[str, object]
@@ -66,7 +66,15 @@ def author_name(printed: str) -> Name:
 
 
 def names(work: Work) -> list[Name]:
-    return [author_name(str(a)) for a in work.get("authors") or [] if a and str(a).strip()]
+    """The work's authors; each is a printed name, or a {family, given} dict already split."""
+    out = []
+    for a in work.get("authors") or []:
+        if isinstance(a, Mapping):
+            if a.get("family"):
+                out.append(from_parts(str(a["family"]), a.get("given")))
+        elif a and str(a).strip():
+            out.append(author_name(str(a)))
+    return out
 
 
 def is_russian(work: Work) -> bool:
@@ -76,7 +84,8 @@ def is_russian(work: Work) -> bool:
         return True
     if lang or text(work, "title"):
         return False
-    others = " ".join([text(work, "container"), *map(str, work.get("authors") or [])])
+    others = " ".join([text(work, "container"), *(str(a.get("family", "")) if isinstance(a, Mapping) else str(a)
+                                                  for a in work.get("authors") or [])])
     return bool(_CYR.search(others))
 
 
@@ -197,7 +206,8 @@ def gost(work: Work) -> str:
         where = " : ".join(p for p in (text(work, "place"), text(work, "publisher")) if p)
         areas.append(", ".join(p for p in (where, year) if p))
     volume, issue = text(work, "volume"), text(work, "issue")
-    numbering = [f"{'Т.' if ru else 'Vol.'} {volume}" if volume else "",
+    numbered_volume = re.match(r"^[\dIVXLC]", volume or "") is not None  # "Part I" is printed as it is
+    numbering = [(f"{'Т.' if ru else 'Vol.'} {volume}" if numbered_volume else volume) if volume else "",
                  f"{'№' if ru else 'no.'} {issue}" if issue else ""]
     areas.append(", ".join(p for p in numbering if p))
     areas.append(_pages(work, ru))

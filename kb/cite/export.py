@@ -131,7 +131,8 @@ def _bibtex_name(name: Name) -> str:
         return "{" + bibtex_escape(name.surname) + "}"  # braces keep an organisation as one name
     if not name.initials:
         return bibtex_escape(name.surname)
-    return f"{bibtex_escape(name.surname)}, {name.initials_dotted()}"
+    family = name.surname if " " not in name.surname else "{" + name.surname + "}"  # "de Veciana" stays whole
+    return f"{bibtex_escape(family)}, {bibtex_escape(name.given) if name.given else name.initials_dotted()}"
 
 
 def _verbatim(value: str) -> str:
@@ -183,7 +184,7 @@ def to_bibtex(works: Iterable[Work]) -> str:
 def _ris_name(name: Name) -> str:
     if name.literal or not name.initials:
         return name.surname  # no comma: read as a single-field (corporate) name
-    return f"{name.surname}, {name.initials_dotted()}"
+    return f"{name.surname}, {name.given or name.initials_dotted()}"
 
 
 def _ris_entry(work: Work) -> str:
@@ -223,7 +224,7 @@ def to_ris(works: Iterable[Work]) -> str:
 def _csl_name(name: Name) -> dict[str, str]:
     if name.literal:
         return {"literal": name.surname}
-    given = name.initials_dotted()
+    given = name.given or name.initials_dotted()
     return {"family": name.surname, "given": given} if given else {"family": name.surname}
 
 

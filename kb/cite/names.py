@@ -18,9 +18,34 @@ class Name:
     surname: str
     initials: tuple[str, ...]  # "И", "О"
     literal: bool = False  # an organisation, printed as is
+    given: str = ""  # the given names as printed ("John", "И. С."), when known apart from the surname
 
     def initials_dotted(self, sep: str = " ") -> str:
         return sep.join(f"{i}." for i in self.initials)
+
+
+def initials_of_given(given: str) -> tuple[str, ...]:
+    """'И. С.' -> ('И', 'С'); 'John Ronald' -> ('J', 'R'); 'Jean-Pierre', 'Ж.-П.' -> ('J.-P',), ('Ж.-П',);
+    'Кр. Л.' -> ('Кр', 'Л'): a printed two-letter initial stays."""
+    out = []
+    for m in re.finditer(r"([^\W\d_]+)(\.?)((?:-[^\W\d_]+\.?)*)", given or ""):
+        word, dot, rest = m[1], m[2], m[3]
+        if rest:
+            parts = [word] + [x.strip(".") for x in rest.split("-") if x.strip(".")]
+            out.append(".-".join(x[:1].upper() for x in parts))
+        elif dot and len(word) <= 3 and word[1:].islower():
+            out.append(word)  # И. / Кр. / Дж.
+        else:
+            out.append(word[:2] if word.startswith("Дж") else word[0].upper())
+    return tuple(out)
+
+
+def from_parts(family: str, given: str | None) -> Name:
+    """A Name from a family name and given names already told apart (kb's parsed authors)."""
+    family = re.sub(r"\s+", " ", family or "").strip()
+    if not given:
+        return Name(family, (), literal=len(family.split()) > 2 or not family)
+    return Name(family, initials_of_given(given), given=given.strip())
 
 
 def _fix_case(word: str) -> str:

@@ -17,7 +17,7 @@ import pymupdf
 
 from kb.errors import IngestError
 from kb.ingest import ocr
-from kb.ingest.model import Document, Line, Paragraph
+from kb.ingest.model import Document, Line, LineBox, Paragraph
 from kb.ingest.text import (
     Lexicon,
     clean_line,
@@ -31,10 +31,12 @@ pymupdf.TOOLS.mupdf_display_errors(False)
 pymupdf.TOOLS.mupdf_display_warnings(False)
 
 MARGIN_ZONE = 0.085  # share of page height at top and bottom where running heads live
+WIDE_MARGIN_ZONE = 0.13  # a repeated line this near an edge, with only margin beyond it, is running matter too
 _TEXT_FLAGS = pymupdf.TEXT_MEDIABOX_CLIP | pymupdf.TEXT_PRESERVE_WHITESPACE
 _PAGE_NUMBER = re.compile(r"^[\s\-–—|]*(\d{1,4})[\s\-–—|]*$")
 _NUMBER_IN_MARGIN = re.compile(r"(?:^|\s)(\d{1,4})(?:\s|$)")
 _TERMINAL = tuple(".!?:;»\")…")
+_NOT_RUNNING = re.compile(r"^(?:УДК|UDC|UDK|ББК|DOI|ISSN|ISBN|Список|References|Литература)\b", re.IGNORECASE)
 
 
 # --- opening ------------------------------------------------------------------------------
@@ -106,7 +108,9 @@ def _merge_same_row(lines: list[Line]) -> list[Line]:
     merged: list[Line] = []
     for ln in lines:
         prev = merged[-1] if merged else None
-        if (prev is not None and abs(prev.y1 - ln.y1) < 0.4 * ln.size and 0 <= ln.x0 - prev.x1 < 0.8 * ln.size
+        # trailing spaces are inside a piece's box: the gap a reader sees is wider ('предприятия  ' | 'Наука')
+        blank = 0.25 * prev.size * (len(prev.text) - len(prev.text.rstrip())) if prev is not None else 0.0
+        if (prev is not None and abs(prev.y1 - ln.y1) < 0.4 * ln.size and 0 <= ln.x0 - prev.x1 + blank < 0.8 * ln.size
                 and not prev.text.rstrip().endswith(("-", "\u00ad"))):
             # one visual line stored in pieces; a wider gap, or a piece ending in a hyphen, is a column edge
             gap = "" if prev.text.endswith(" ") or ln.text.startswith(" ") else " "
@@ -141,41 +145,108 @@ def _in_margin(line: Line, height: float) -> bool:
     return line.y1 < height * MARGIN_ZONE + 2 or line.y0 > height * (1 - MARGIN_ZONE) - 2
 
 
+def _outer_lines(lines: list[Line], height: float) -> set[int]:
+    """Lines nearest the top or bottom edge inside the wider zone (a masthead set a little lower).
+
+    Only a run of lines from the edge counts, so a repeated line inside the body never does, and
+    a line counts only when it stands apart from the text beside it (a wider gap or another size).
+    """
+    ordered = sorted(range(len(lines)), key=lambda i: lines[i].y0)
+    outer: set[int] = set()
+    for run in (ordered, ordered[::-1]):
+        top = run is ordered
+        for k, i in enumerate(run):
+            ln = lines[i]
+            if (ln.y1 >= height * WIDE_MARGIN_ZONE) if top else (ln.y0 <= height * (1 - WIDE_MARGIN_ZONE)):
+                break
+            inward = next((lines[j] for j in run[k + 1:] if abs(lines[j].y0 - ln.y0) > 0.5 * ln.size), None)
+            if inward is not None and not _in_margin(ln, height):
+                gap = (inward.y0 - ln.y1) if top else (ln.y0 - inward.y1)
+                if gap < 1.2 * ln.size and abs(inward.size - ln.size) < 0.5:
+                    break
+            outer.add(i)
+    return outer
+
+
 def strip_margins(pages: list[list[Line]], heights: list[float]) -> tuple[list[list[Line]], list[str], dict[int, list[int]]]:
-    """Remove running headers, footers and page numbers.
+    """Remove running headers, footers and page numbers (see `split_margins`, which also keeps them)."""
+    kept, margins, numbers = split_margins(pages, heights)
+    removed = Counter(m["text"] for page in margins for m in page if not _PAGE_NUMBER.match(m["text"]))
+    return kept, [t for t, _ in removed.most_common()], numbers
+
+
+def split_margins(pages: list[list[Line]], heights: list[float]) -> tuple[list[list[Line]], list[list[dict]], dict[int, list[int]]]:
+    """Separate running headers, footers and page numbers from the body of each page.
 
     A margin line is running matter when its text (digits folded) repeats on other pages or
-    is a bare number. Numbers found there are returned as printed-page candidates.
+    is a bare number; a line a little further in counts when it repeats and nothing but margin
+    lies between it and the edge. The removed lines are returned per page (they name the
+    journal, volume and issue) with the numbers read in them as printed-page candidates.
     """
-    keys = Counter()
-    for lines, h in zip(pages, heights, strict=True):
+    wide = [_outer_lines(lines, h) for lines, h in zip(pages, heights, strict=True)]
+    keys, exact = Counter(), Counter()
+    for lines, h, outer in zip(pages, heights, wide, strict=True):
         keys.update({_margin_key(ln.text) for ln in lines if _in_margin(ln, h)})
+        exact.update({ln.text for i, ln in enumerate(lines) if i in outer and not _in_margin(ln, h)})
     n = len(pages)
     repeat = 2 if n <= 6 else max(3, round(0.1 * n))
-    removed: Counter[str] = Counter()
     numbers: dict[int, list[int]] = {}
     kept_pages: list[list[Line]] = []
-    for idx, (lines, h) in enumerate(zip(pages, heights, strict=True)):
-        kept = []
-        for ln in lines:
+    margins: list[list[dict]] = []
+    for idx, (lines, h, outer) in enumerate(zip(pages, heights, wide, strict=True)):
+        kept, removed = [], []
+        for i, ln in enumerate(lines):
             if _in_margin(ln, h):
-                key = _margin_key(ln.text)
-                bare = _PAGE_NUMBER.match(ln.text)
-                if bare or keys[key] >= repeat:
-                    if not bare:
-                        removed[ln.text] += 1
-                    numbers.setdefault(idx, []).extend(int(x) for x in _NUMBER_IN_MARGIN.findall(ln.text))
-                    continue
+                running = bool(_PAGE_NUMBER.match(ln.text)) or keys[_margin_key(ln.text)] >= repeat
+            else:  # further in: the very same text on other pages, and words, not a number or a УДК line
+                running = i in outer and exact[ln.text] >= repeat \
+                    and (sum(c.isalpha() for c in ln.text) >= 3 or "№" in ln.text) \
+                    and not _NOT_RUNNING.match(ln.text)
+            if running:
+                removed.append({"text": ln.text, "where": "top" if ln.y0 < h / 2 else "bottom",
+                                "y": round(ln.y0, 1), "x": round(ln.x0, 1), "size": ln.size})
+                numbers.setdefault(idx, []).extend(int(x) for x in _NUMBER_IN_MARGIN.findall(ln.text))
+                continue
             kept.append(ln)
         kept_pages.append(kept)
-    return kept_pages, [t for t, _ in removed.most_common()], numbers
+        margins.append(sorted(removed, key=lambda m: (m["y"], m["x"])))
+    return kept_pages, margins, numbers
 
 
-def page_labels(doc: pymupdf.Document | None, n_pages: int, numbers: dict[int, list[int]]) -> list[str]:
-    """Printed page labels: the PDF's own labels, else numbers read in the margins, else 1..n.
+_EXPLICIT_NUMBER = [
+    re.compile(r"^(?:page|p\.|стр\.?|страница|с\.)\s*(\d{1,4})\s*(?:of|из|/)\s*(\d{1,4})$", re.IGNORECASE),
+    re.compile(r"^(\d{1,4})\s*(?:/|of|из)\s*(\d{1,4})$", re.IGNORECASE),
+    re.compile(r"^(?:page|стр\.?|страница)\s*(\d{1,4})$", re.IGNORECASE),
+    re.compile(r"^[-–—]\s*(\d{1,4})\s*[-–—]$"),
+    re.compile(r"^(\d{1,4})\s*[|•·]\s*\S"),
+    re.compile(r"\S\s*[|•·]\s*(\d{1,4})$"),
+]
 
-    Margin numbers count only when they advance with the pages (a year in a footer does not);
-    a page before the first printed number (a download cover) gets an empty label.
+
+def explicit_page_number(text: str) -> int | None:
+    """The page number a footer states outright: 'Page 3 of 9', '3 / 9', '3 | Journal', 'Journal | 3'."""
+    text = re.sub(r"\s+", " ", text).strip()
+    for pattern in _EXPLICIT_NUMBER:
+        m = pattern.search(text)
+        if m and (m.lastindex == 1 or int(m[1]) <= int(m[2])):
+            return int(m[1])
+    return None
+
+
+def page_labels(doc: pymupdf.Document | None, n_pages: int, numbers: dict[int, list[int]],
+                margins: list[list[dict]] | None = None) -> list[str]:
+    """Printed page labels (see `read_page_labels`)."""
+    return read_page_labels(doc, n_pages, numbers, margins)[0]
+
+
+def read_page_labels(doc: pymupdf.Document | None, n_pages: int, numbers: dict[int, list[int]],
+                     margins: list[list[dict]] | None = None) -> tuple[list[str], bool]:
+    """Printed page labels and whether they were printed: the PDF's own labels, else numbers
+    read in the margins, else 1..n (not printed).
+
+    A footer that states its number ('Page 3 of 9', '3 | Journal') is read first. Other margin
+    numbers count only when they advance with the pages (a year in a footer does not); a page
+    before the first printed number (a download cover) gets an empty label.
     """
     if doc is not None:
         try:
@@ -183,13 +254,21 @@ def page_labels(doc: pymupdf.Document | None, n_pages: int, numbers: dict[int, l
         except Exception:
             labels = []
         if labels and all(labels) and len(set(labels)) == n_pages and labels != [str(i + 1) for i in range(n_pages)]:
-            return labels
-    offsets = Counter(num - idx for idx, nums in numbers.items() for num in set(nums))
+            return labels, True
+    stated = {}
+    for idx, page in enumerate(margins or []):
+        found = [explicit_page_number(m["text"]) for m in page]
+        found = [x for x in found if x is not None]
+        if found:
+            stated[idx] = found[0]
+    offsets = Counter(num - idx for idx, num in stated.items())
+    if not offsets or offsets.most_common(1)[0][1] < max(2, len(stated) // 2):
+        offsets = Counter(num - idx for idx, nums in numbers.items() for num in set(nums))
     if offsets:
         offset, support = offsets.most_common(1)[0]
         if support >= max(2, len(numbers) // 3) and offset > -n_pages:
-            return [str(i + offset) if i + offset >= 1 else "" for i in range(n_pages)]
-    return [str(i + 1) for i in range(n_pages)]
+            return [str(i + offset) if i + offset >= 1 else "" for i in range(n_pages)], True
+    return [str(i + 1) for i in range(n_pages)], False
 
 
 # --- reading order ------------------------------------------------------------------------
@@ -201,7 +280,7 @@ def _find_gutter(lines: list[Line]) -> float | None:
     x0 = np.fromiter((ln.x0 for ln in lines), dtype=np.float32, count=len(lines))
     x1 = np.fromiter((ln.x1 for ln in lines), dtype=np.float32, count=len(lines))
     left, right = float(x0.min()), float(x1.max())
-    xs = left + (right - left) * np.arange(30, 71, 2, dtype=np.float32)[:, None] / 100
+    xs = left + (right - left) * np.arange(30, 70.25, 0.5, dtype=np.float32)[:, None] / 100
     crossing = ((x0 < xs - 1) & (x1 > xs + 1)).sum(axis=1)
     on_left = (x1 <= xs + 1).sum(axis=1)
     on_right = (x0 >= xs - 1).sum(axis=1)
@@ -209,12 +288,28 @@ def _find_gutter(lines: list[Line]) -> float | None:
     n_narrow = int(narrow.sum())
     if n_narrow < 8:
         return None
-    ok = (on_left >= 4) & (on_right >= 4) & (crossing <= 0.5 * len(lines)) & (on_left + on_right >= 0.8 * n_narrow)
+    ok = (on_left >= 4) & (on_right >= 4) & (on_left + on_right >= 0.8 * n_narrow)
+    mostly_wide = ok & (crossing > 0.5 * len(lines))
+    if mostly_wide.any():  # a page mostly at full width: columns only where lines stand side by side
+        y0 = np.fromiter((ln.y0 for ln in lines), dtype=np.float32, count=len(lines))
+        y1 = np.fromiter((ln.y1 for ln in lines), dtype=np.float32, count=len(lines))
+        beside = (y0[:, None] < y1[None, :] - 1) & (y0[None, :] < y1[:, None] - 1)
+        for k in np.flatnonzero(mostly_wide):  # ... and the right ones start at one edge (not words of a wide line)
+            on_l, on_r = x1 <= xs[k, 0] + 1, x0 >= xs[k, 0] - 1
+            starts = x0[on_r][beside[on_r][:, on_l].any(axis=1)]
+            edge = np.abs(starts[:, None] - starts[None, :]) <= 1.5
+            ok[k] = len(starts) >= 6 and int(edge.sum(axis=1).max()) >= max(5, 0.6 * len(starts))
+    for k in np.flatnonzero(ok):  # a right column starts its lines at one edge; pieces of wide lines do not
+        starts = np.sort(x0[x0 >= xs[k, 0] - 1])
+        at_edge = np.searchsorted(starts, starts + 1.5, "right") - np.searchsorted(starts, starts - 1.5, "left")
+        ok[k] = int(at_edge.max()) >= max(5, 0.35 * len(starts))
     if not ok.any():
         return None
     balance = np.minimum(on_left, on_right)
     score = np.where(ok, crossing * 10_000 - balance, np.iinfo(np.int64).max)
-    return float(xs[int(score.argmin()), 0])
+    best = np.flatnonzero(score == score.min())
+    run = best[best - best[0] == np.arange(len(best))]  # the first run of equal best: take its middle
+    return float(xs[int(run[len(run) // 2]), 0])
 
 
 def order_lines(lines: list[Line]) -> list[Line]:
@@ -222,25 +317,28 @@ def order_lines(lines: list[Line]) -> list[Line]:
 
     Also records each line's column edges, which paragraph building needs for indents.
     """
-    lines = sorted(lines, key=lambda ln: (ln.y0, ln.x0))
-    gutter = _find_gutter(lines)
+    lines = _by_rows(lines)
+    table = _table_rows(lines)
+    gutter = _find_gutter([ln for ln in lines if id(ln) not in table] if table else lines)
     if gutter is None:
         _set_column_edges(lines)
-        return lines
+        return _merge_row_pieces(lines)
     ordered: list[Line] = []
     band_left: list[Line] = []
     band_right: list[Line] = []
     columns: tuple[list[Line], list[Line], list[Line]] = ([], [], [])
 
-    def flush():
-        ordered.extend(band_left)
+    def flush(before_wide: bool = False):
+        tail = _left_tail(band_left, band_right) if before_wide else len(band_left)
+        ordered.extend(band_left[:tail])
         ordered.extend(band_right)
+        ordered.extend(band_left[tail:])
         band_left.clear()
         band_right.clear()
 
     for ln in lines:
-        if ln.x0 < gutter - 1 and ln.x1 > gutter + 1:
-            flush()
+        if (ln.x0 < gutter - 1 and ln.x1 > gutter + 1) or id(ln) in table:
+            flush(before_wide=True)
             ordered.append(ln)
             columns[2].append(ln)
         elif ln.x1 <= gutter + 1:
@@ -252,7 +350,92 @@ def order_lines(lines: list[Line]) -> list[Line]:
     flush()
     for col in columns:
         _set_column_edges(col)
-    return ordered
+    return _merge_row_pieces(ordered)
+
+
+def _by_rows(lines: list[Line]) -> list[Line]:
+    """Top to bottom, and left to right within a row: pieces of one row whose tops differ by a
+    fraction of a point ('Phrase-Based' at y 715.5, 'Proceedings' at 715.4) keep their x order."""
+    lines = sorted(lines, key=lambda ln: (ln.y0, ln.x0))
+    out: list[Line] = []
+    row: list[Line] = []
+    for ln in lines:
+        if row and _same_row(row[0], ln):
+            row.append(ln)
+            continue
+        out.extend(sorted(row, key=lambda r: r.x0))
+        row = [ln]
+    out.extend(sorted(row, key=lambda r: r.x0))
+    return out
+
+
+def _same_row(a: Line, b: Line) -> bool:
+    """Two pieces on one baseline: bottoms within a third of the smaller type, boxes overlapping
+    by half (a label in a smaller type beside its entry)."""
+    small = min(a.size, b.size)
+    overlap = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return abs(a.y1 - b.y1) < 0.3 * small and overlap > 0.5 * min(a.y1 - a.y0, b.y1 - b.y0)
+
+
+def _table_rows(lines: list[Line]) -> set[int]:
+    """Lines (ids) of table rows: four cells or more side by side, in two such rows one under the
+    other. They are left out when looking for the gutter, and read as full-width lines, row by row."""
+    rows: list[list[Line]] = []
+    for ln in lines:  # in `_by_rows` order
+        if rows and _same_row(rows[-1][0], ln):
+            rows[-1].append(ln)
+        else:
+            rows.append([ln])
+
+    def cells(row: list[Line]) -> int:
+        n, last = 0, None
+        for ln in row:
+            if last is None or ln.x0 - last.x1 >= 2.5 * ln.size:
+                n += 1
+            last = ln
+        return n
+
+    tabular = [len(row) >= 4 and cells(row) >= 4 for row in rows]
+    out: set[int] = set()
+    for k, row in enumerate(rows):
+        near = [j for j in (k - 1, k + 1) if 0 <= j < len(rows) and tabular[j]
+                and abs(rows[j][0].y0 - row[0].y0) < 4 * row[0].size]
+        if tabular[k] and near:
+            out.update(id(ln) for ln in row)
+    return out
+
+
+def _left_tail(left: list[Line], right: list[Line]) -> int:
+    """Where the lines at the bottom of the left column that belong below both columns start.
+
+    Above a full-width line, a left-column line set off by a gap and lower than the whole right
+    column ('УДК 004.946' of the next paper under a two-column reference list) is read after
+    the right column."""
+    if not left or not right:
+        return len(left)
+    bottom = max(ln.y1 for ln in right)
+    for k in range(1, len(left)):
+        ln, prev = left[k], left[k - 1]
+        if ln.y0 > bottom and ln.y0 - prev.y1 > 1.0 * max(ln.size, prev.size):
+            return k
+    return len(left)
+
+
+def _merge_row_pieces(lines: list[Line]) -> list[Line]:
+    """Join pieces of one visual line within a column ('1.' and its entry after a tab, words of a
+    stretched justified line) that `_merge_same_row` left apart because the gap could be a gutter."""
+    out: list[Line] = []
+    for ln in lines:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.page == ln.page and prev.col_left == ln.col_left and _same_row(prev, ln)
+                and 0 <= ln.x0 - prev.x1 < 2.5 * max(ln.size, prev.size) and abs(prev.size - ln.size) <= 1
+                and prev.bold == ln.bold and not prev.text.rstrip().endswith(("-", "\u00ad"))):
+            prev.text = prev.text.rstrip() + " " + ln.text.lstrip()
+            prev.x1 = ln.x1
+            prev.y0, prev.y1 = min(prev.y0, ln.y0), max(prev.y1, ln.y1)
+            continue
+        out.append(ln)
+    return out
 
 
 def _set_column_edges(lines: list[Line]) -> None:
@@ -352,6 +535,8 @@ def _make_paragraph(lines: list[Line], lexicon: Lexicon) -> Paragraph:
     return Paragraph(
         text=text, page_marks=marks, bold=all(ln.bold for ln in lines),
         size=max(ln.size for ln in lines), centered=centered, n_lines=len(lines),
+        lines=[LineBox(min(start, len(text)), ln.x0, ln.y0, ln.x1, ln.y1, ln.size, ln.page, ln.col_left, ln.col_right)
+               for ln, start in zip(lines, starts, strict=True)],
     )
 
 
@@ -399,14 +584,16 @@ def _extract_open_pdf(doc: pymupdf.Document, path: Path, use_ocr: bool) -> Docum
     if empty_pages and not ocr_pages:
         warnings.append(ocr.unavailable_message(len(empty_pages)) if use_ocr else
                         f"{len(empty_pages)} page(s) have no usable text layer (OCR disabled)")
-    body_pages, margins, numbers = strip_margins(raw_pages, heights)
+    body_pages, margins, numbers = split_margins(raw_pages, heights)
     ordered = [order_lines(lines) for lines in body_pages]
     meta = {k: v for k, v in (doc.metadata or {}).items() if v}
+    labels, printed = read_page_labels(doc, doc.page_count, numbers, margins)
+    removed = Counter(m["text"] for page in margins for m in page if not _PAGE_NUMBER.match(m["text"]))
     return Document(
         path=str(path), n_pages=doc.page_count,
-        page_labels=page_labels(doc, doc.page_count, numbers) or [str(i + 1) for i in range(doc.page_count)],
-        paragraphs=build_paragraphs(ordered), margin_texts=margins, metadata=meta,
-        ocr_pages=ocr_pages, empty_pages=empty_pages, warnings=warnings,
+        page_labels=labels or [str(i + 1) for i in range(doc.page_count)], labels_printed=printed,
+        paragraphs=build_paragraphs(ordered), margin_texts=[t for t, _ in removed.most_common()],
+        margins=margins, metadata=meta, ocr_pages=ocr_pages, empty_pages=empty_pages, warnings=warnings,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 def pages_in(marks, start: int, end: int, default: tuple[int, int]) -> tuple[int, int]:
@@ -38,6 +39,20 @@ class Line:
         return self.x1 - self.x0
 
 
+class LineBox(NamedTuple):
+    """Where one line of a paragraph starts in its text, and where it sat on the page (points)."""
+
+    start: int
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    size: float
+    page: int
+    col_left: float
+    col_right: float
+
+
 @dataclass
 class Paragraph:
     """A run of lines that belong together, with the page each part of it came from."""
@@ -48,6 +63,7 @@ class Paragraph:
     size: float = 0.0
     centered: bool = False
     n_lines: int = 1
+    lines: list[LineBox] = field(default_factory=list, repr=False, compare=False)  # empty for text files
 
     @property
     def first_page(self) -> int:
@@ -71,6 +87,8 @@ class Document:
     page_labels: list[str]
     paragraphs: list[Paragraph]
     margin_texts: list[str] = field(default_factory=list)  # running headers/footers removed
+    margins: list[list[dict]] = field(default_factory=list)  # per page: the removed lines (text, where, y, x, size)
+    labels_printed: bool = False  # page_labels were printed (PDF labels or margin numbers), not 1..n
     metadata: dict = field(default_factory=dict)
     ocr_pages: list[int] = field(default_factory=list)
     empty_pages: list[int] = field(default_factory=list)  # no usable text and no OCR
@@ -101,6 +119,10 @@ class Paper:
     last_page: int
     sections: list[Section]
     headings: dict[int, str] = field(default_factory=dict)  # id(paragraph) -> heading above it
+    authors_parsed: list[dict] = field(default_factory=list)  # {"family", "given"} per entry of authors
+    venue: dict = field(default_factory=dict)  # container, volume, issue, publisher, place (None when not printed)
+    page_range: str | None = None  # printed page range, "45–58"; None when no page numbers are printed
+    cover: bool = False  # a download cover in front of the article (kept as a fragment)
 
 
 @dataclass

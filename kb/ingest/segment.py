@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import re
 import statistics
+from functools import lru_cache
 
 from kb.ingest import lang as langid
+from kb.ingest import papermeta, titles
 from kb.ingest.model import Document, Paper, Paragraph, Section
+from kb.ingest.persons import byline_names, strip_affiliation
 
 _UP = "A-ZА-ЯЁІЇЄҐЎ"
 _LO = "a-zа-яёіїєґўʼ'’"
@@ -34,10 +37,11 @@ _KEYWORDS = re.compile(r"^(?:key\s*words|keywords|index\s+terms|ключевые
 _EMAIL = re.compile(r"(?:e-?mail|эл\.\s*почта)\s*:|[\w.+-]+@[\w-]+\.[\w.]+", re.IGNORECASE)
 _COPYRIGHT = re.compile(r"^©\s*((?:19|20)\d\d)?\s*")
 _AFFIL = re.compile(
-    r"(университет|інститут|институт|академи|universit|institut|academy|college|колледж|"
+    r"(университет|університет|інститут|институт|академи|академі|universit|institut|academy|college|колледж|"
     r"school|лаборатор|laborator|faculty|факультет|кафедр|department|министерств|ministry|"
     r"school|УО\s*«|ГТУ|НИУ|РАН\b)", re.IGNORECASE)
-_STRONG_AFFIL = re.compile(r"(университет|інститут|институт|академи|universit|institut|academy|college)",
+_STRONG_AFFIL = re.compile(r"(университет|університет|інститут|институт|академи|академі|universit|institut|academy|"
+                           r"college)",
                            re.IGNORECASE)
 _INITIALS = rf"[{_UP}]\.\s?(?:[{_UP}]\.)?"
 _SURNAME = rf"[{_UP}][{_LO}]+(?:-[{_UP}][{_LO}]+)?"
@@ -58,6 +62,11 @@ _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 
 def find_names(text: str) -> list[str]:
     """Person names in an author line; role and degree words between them are skipped."""
+    return list(_find_names(text))
+
+
+@lru_cache(maxsize=8192)
+def _find_names(text: str) -> tuple[str, ...]:
     pieces = re.split(rf"[,;]|\s+и\s+|\s+and\s+|\s+&\s+|(?<=[{_LO}])(?:{_MARKS})+(?:\s|$)", text)
     parts = [p.strip(" .;:") + ("." if p.strip().endswith(".") else "") for p in pieces if p and p.strip()]
     parts = [re.sub(rf"(?:{_MARKS})+$", "", p) for p in parts]
@@ -75,7 +84,7 @@ def find_names(text: str) -> list[str]:
         loose = [p.strip() for p in parts if _GIVEN_SURNAME.match(p.strip())]
         if loose and sum(len(n.split()) for n in loose) >= 0.7 * len(re.findall(rf"[{_UP}{_LO}]+", text)):
             names = loose
-    return names
+    return tuple(names)
 
 
 def _is_title_like(p: Paragraph, body_size: float) -> bool:
@@ -90,6 +99,43 @@ def _is_title_like(p: Paragraph, body_size: float) -> bool:
 
 def is_reference_heading(p: Paragraph) -> bool:
     return len(p.text) < 70 and bool(_REF_HEADING.match(p.text.strip()))
+
+
+_BACK_MATTER = re.compile(
+    r"^(?:(?:сведения|информация|данные)\s+об?\s+автор(?:ах|е)|об\s+автор(?:ах|е)|"
+    r"(?:відомості|інформація)\s+про\s+автор(?:ів|а)|"
+    r"(?:information\s+)?about\s+the\s+authors?|authors?['’]?\s+(?:information|details|profiles?|biograph(?:y|ies))|"
+    r"(?:author\s+)?biograph(?:y|ies)|notes\s+on\s+contributors|благодарност[иь]|acknowledge?ments?|"
+    r"финансирование|funding|конфликт\s+интересов|conflicts?\s+of\s+interests?|competing\s+interests?|"
+    r"disclosure\s+statement|declaration\s+of\s+(?:competing\s+)?interests?|data\s+availability(?:\s+statement)?|"
+    r"author\s+contributions?|вклад\s+авторов|orcid|"
+    r"приложени[ея](?:\s+[А-ЯA-Z0-9]{1,2})?|appendix(?:\s+[A-Z0-9]{1,2})?)\s*[.:]?\s*$"
+    r"|^(?:для\s+цитирования|for\s+citation|cite\s+this\s+article|how\s+to\s+cite(?:\s+this\s+article)?)\s*:"
+    r"|^(?:(?:статья|рукопись|материал)\s+)?(?:поступил[аи]?|надійшла)\s+(?:в\s+редакцию\s*|до\s+редакції\s*)?"
+    r"[:.]?\s*[«\"]?\d"
+    r"|^(?:дата\s+поступления(?:\s+статьи)?|received|manuscript\s+received|article\s+received|submitted)"
+    r"\b[\s:]*(?:\d|[A-Z][a-z]+\s+\d|on\b)",
+    re.IGNORECASE)
+
+
+_LIST_LABEL = re.compile(r"^\s*\[?(\d{1,3})[.)\]]\s*\S")
+
+
+def _list_label(p: Paragraph) -> int | None:
+    m = _LIST_LABEL.match(p.text)
+    return int(m.group(1)) if m else None
+
+
+_APPENDIX = re.compile(r"^(?:[A-ZА-Я]\.?\s+)?(?:appendix|appendices|приложени[еяи])\b", re.IGNORECASE)
+
+
+def is_back_matter(p: Paragraph) -> bool:
+    """A paragraph that ends a reference list: author notes, a received date, an appendix heading."""
+    text = p.text.strip()
+    if len(text) >= 150:
+        return False
+    return bool(_BACK_MATTER.match(text)) or (bool(_APPENDIX.match(text)) and (p.bold or len(text) < 40)
+                                               and not _YEAR.search(text))
 
 
 def is_heading(p: Paragraph, body_size: float) -> bool:
@@ -115,6 +161,14 @@ class _Front:
         self.abstract: str | None = None
         self.abstract_para: Paragraph | None = None
         self.year: int | None = None
+        self.title_at: tuple[int, int] | None = None  # paragraph indexes [first, end) of the title
+
+
+def names_in(text: str) -> list[str]:
+    """Printed author names of a line: the volume patterns, or a general author-line reading when
+    that finds more ('Кр.Л. Глуско, С.С. Титов')."""
+    found, general = find_names(text), byline_names(text) or byline_names(strip_affiliation(text))
+    return general if len(general) > len(found) else found
 
 
 def _split_author_affiliation(text: str) -> tuple[str, str | None]:
@@ -130,8 +184,31 @@ def _split_author_affiliation(text: str) -> tuple[str, str | None]:
     return text[:cut].rstrip(" ,"), text[cut:].strip(" ,")
 
 
-def parse_front(paras: list[Paragraph], body_size: float) -> tuple[_Front, int]:
-    """Read the front matter at the top of a paper; returns it and where the body starts."""
+def parse_front(paras: list[Paragraph], body_size: float, running: frozenset[str] = frozenset()) -> tuple[_Front, int]:
+    """Read the front matter at the top of a paper; returns it and where the body starts.
+
+    The paragraphs are walked in order; then the title is checked against the page layout
+    (`titles.layout_title`): a banner or a side box read first gives way to the largest type.
+    """
+    f, i = _walk_front(paras, body_size, running)
+    span = titles.layout_title(paras, body_size, running)
+    if span is not None and span != f.title_at:
+        current = paras[f.title_at[0]].size if f.title_at else 0.0
+        if f.title is None or paras[span[0]].size >= current + 1.5 or titles.is_banner(f.title, running):
+            f.title = " ".join(paras[j].text.strip() for j in range(*span))
+            f.title_at = span
+            end = span[1]
+            if not f.authors:
+                for j in range(max(0, span[0] - 1), min(len(paras), end + 2)):
+                    if j not in range(*span) and (names := names_in(paras[j].text)):
+                        f.authors = names
+                        end = max(end, j + 1)
+                        break
+            i = max(i, end)
+    return f, i
+
+
+def _walk_front(paras: list[Paragraph], body_size: float, running: frozenset[str]) -> tuple[_Front, int]:
     f = _Front()
     i = 0
     while i < len(paras) and i < 14:
@@ -161,19 +238,24 @@ def parse_front(paras: list[Paragraph], body_size: float) -> tuple[_Front, int]:
         elif _COPYRIGHT.match(text) and n_words < 15:
             year = _COPYRIGHT.match(text).group(1)
             f.year = int(year) if year else f.year
-            f.authors += find_names(_COPYRIGHT.sub("", text))
-        elif f.title is not None and not f.authors and find_names(_split_author_affiliation(text)[0]) and n_words < 40:
+            f.authors += names_in(_COPYRIGHT.sub("", text))
+        elif titles.is_banner(text, running) and n_words <= 6 and not names_in(text):
+            pass  # RESEARCH ARTICLE, Open Access, Научная статья, a rubric
+        elif f.title is not None and not f.authors and names_in(_split_author_affiliation(text)[0]) and n_words < 40:
             names_part, affil = _split_author_affiliation(text)
-            f.authors = find_names(names_part)
+            f.authors = names_in(names_part)
             f.affiliation = f.affiliation or affil
-        elif f.title is None and _is_title_like(p, body_size) and not find_names(text) \
+        elif f.title is None and _is_title_like(p, body_size) and not names_in(text) \
                 and sum(c.isalpha() for c in text) >= 3:
             f.title = text
-        elif f.title is not None and i > 0 and _is_title_like(p, body_size) and paras[i - 1].text == f.title \
-                and not find_names(text) and not _AFFIL.search(text) and p.bold == paras[i - 1].bold:
-            f.title = f"{f.title} {text}"  # a title broken over two paragraphs
-        elif f.title is None and not f.authors and find_names(text) and n_words < 30:
-            f.authors = find_names(text)  # authors above the title
+            f.title_at = (i, i + 1)
+        elif f.title_at is not None and f.title_at[1] == i and _is_title_like(p, body_size) \
+                and not names_in(text) and not _AFFIL.search(text) and p.bold == paras[i - 1].bold \
+                and abs(p.size - paras[i - 1].size) < 0.6 and len(f.title.split()) + n_words <= 45:
+            f.title = f"{f.title} {text}"  # a title broken over several paragraphs
+            f.title_at = (f.title_at[0], i + 1)
+        elif f.title is None and not f.authors and names_in(text) and n_words < 30:
+            f.authors = names_in(text)  # authors above the title
         elif _AFFIL.search(text) and n_words < 40 and not text.endswith(":"):
             if f.affiliation is None or (_STRONG_AFFIL.search(text) and not _STRONG_AFFIL.search(f.affiliation)):
                 f.affiliation = text
@@ -204,6 +286,8 @@ def _year_from_margins(doc: Document) -> int | None:
 
 
 _DOT_LEADER = re.compile(r"\.{5,}|…{2,}")
+_SEPARATOR = re.compile(r"^\s*(?:[*⁂•·~–—-]\s*){1,5}$")
+_NUMBERED_HEADING = re.compile(r"^(?:[IVXLC]+|\d{1,2})\.\s+[A-ZА-ЯЁ]{4,}")  # "I. INTRODUCTION" is not an author
 
 
 def _title_block_starts(paras: list[Paragraph], body_size: float) -> list[int]:
@@ -220,7 +304,7 @@ def _title_block_starts(paras: list[Paragraph], body_size: float) -> list[int]:
                 and not find_names(paras[j].text):
             j += 1
         if j < len(paras) and len(paras[j].text.split()) <= 25 and find_names(paras[j].text) \
-                and not _DOT_LEADER.search(paras[j].text):
+                and not _DOT_LEADER.search(paras[j].text) and not _NUMBERED_HEADING.match(paras[j].text):
             starts.append(i)
         i = j
     return starts
@@ -242,24 +326,43 @@ def split_papers(doc: Document) -> list[Paper]:
     starts = sorted(udc + blocks) if len(udc) + len(blocks) >= 2 else udc
     if not starts:
         starts = [0]
-    volume_year = _year_from_margins(doc)
+    def opening(s: int) -> int:  # "* * *" set between two papers opens the next one
+        sep = s > 0 and _SEPARATOR.match(paras[s - 1].text) and paras[s - 1].last_page == paras[s].first_page
+        return s - 1 if sep else s
+
+    starts = [opening(s) for s in starts]
+    udc = [opening(u) for u in udc]
+    running = frozenset(t.casefold() for t in doc.margin_texts)
+    papers = _papers_at(paras, starts, body_size, doc, running)
+    translated = [k for k in range(1, len(papers)) if starts[k - (len(papers) - len(starts))] not in udc
+                  and papermeta.same_authors(papers[k - 1], papers[k])]
+    if translated:  # an English title, authors and abstract at the end of a Russian paper: not a new paper
+        drop = {starts[k - (len(papers) - len(starts))] for k in translated}
+        papers = _papers_at(paras, [s for s in starts if s not in drop], body_size, doc, running)
+    papermeta.demote_covers(papers)
+    papermeta.annotate(doc, papers, _year_from_margins(doc))
+    return papers
+
+
+def _papers_at(paras: list[Paragraph], starts: list[int], body_size: float, doc: Document,
+               running: frozenset[str]) -> list[Paper]:
     papers: list[Paper] = []
     if starts[0] > 0:
         lead = paras[:starts[0]]
         if sum(len(p.text.split()) for p in lead) >= 15:
-            papers.append(_make_paper(lead, body_size, volume_year, fragment=True))
+            papers.append(_make_paper(lead, body_size, fragment=True))
     for k, s in enumerate(starts):
         end = starts[k + 1] if k + 1 < len(starts) else len(paras)
-        papers.append(_make_paper(paras[s:end], body_size, volume_year, fragment=False, doc=doc))
+        papers.append(_make_paper(paras[s:end], body_size, fragment=False, doc=doc, running=running))
     return papers
 
 
-def _make_paper(paras: list[Paragraph], body_size: float, volume_year: int | None, *, fragment: bool,
-                doc: Document | None = None) -> Paper:
+def _make_paper(paras: list[Paragraph], body_size: float, *, fragment: bool,
+                doc: Document | None = None, running: frozenset[str] = frozenset()) -> Paper:
     if fragment:
         front, body_start = _Front(), 0
     else:
-        front, body_start = parse_front(paras, body_size)
+        front, body_start = parse_front(paras, body_size, running)
         if front.title is None and doc is not None and doc.metadata.get("title") and len(paras) == len(doc.paragraphs):
             front.title = doc.metadata["title"].strip() or None
     front_paras = [p for p in paras[:body_start] if p is not front.abstract_para]
@@ -271,11 +374,25 @@ def _make_paper(paras: list[Paragraph], body_size: float, volume_year: int | Non
     headings: dict[int, str] = {}
     current_heading: str | None = None
     in_refs = False
+    lists: list[list[Paragraph]] = []  # each reference list, from its heading; then the back matter
+    back: list[Paragraph] = []
+    last_label = 0  # the number of the last numbered entry of the current list
     for p in paras[body_start:]:
-        if not in_refs and is_reference_heading(p):
-            in_refs = True
+        if is_reference_heading(p) and (not in_refs or len(refs) > 1 or back):
+            refs = [p]  # a list, or a second one (the transliterated References after Список литературы)
+            lists.append(refs)
+            in_refs, back, last_label = True, [], 0
+            continue
+        if in_refs and not back and is_back_matter(p):
+            back = [p]  # Сведения об авторах, Поступила в редакцию ...: the list has ended
+            lists.append(back)
+            continue
+        if back and last_label and _list_label(p) == last_label + 1:
+            back = []  # the list goes on after a note set beside it (another column): not its end
         if in_refs:
-            refs.append(p)
+            (back or refs).append(p)
+            if not back:
+                last_label = _list_label(p) or last_label
             continue
         if is_heading(p, body_size):
             current_heading = p.text.strip()
@@ -287,13 +404,12 @@ def _make_paper(paras: list[Paragraph], body_size: float, volume_year: int | Non
         body.append(p)
     if body:
         sections.append(Section("body", body))
-    if refs:
-        sections.append(Section("references", refs))
+    sections += [Section("references" if is_reference_heading(group[0]) else "back", group) for group in lists]
     text_for_lang = " ".join(p.text for p in body)[:4000] or " ".join(p.text for p in paras)[:4000]
     lang = langid.detect(text_for_lang)
     return Paper(
         title=front.title, authors=front.authors, affiliation=front.affiliation,
-        year=front.year or volume_year, lang=lang, udc=front.udc, doi=front.doi,
+        year=front.year, lang=lang, udc=front.udc, doi=front.doi,
         keywords=front.keywords, abstract=front.abstract, fragment=fragment,
         first_page=paras[0].first_page, last_page=max(p.last_page for p in paras),
         sections=sections, headings=headings,

@@ -173,16 +173,16 @@ def join_lines(lines: list[str], lexicon: Lexicon) -> tuple[str, list[int]]:
             starts.append(len(out))
             out += line
             continue
+        if out[-1:] in _URL_END_CHARS and _URL_TAIL.search(out[-200:]):
+            starts.append(len(out))  # a URL or DOI broken across lines has no space in it, and keeps its hyphens
+            out += line
+            continue
         m = _LINE_END_HYPHEN.search(out[-60:]) if out.endswith("-") and line[:1].isalpha() else None
         n = _LINE_START_WORD.match(line) if m else None
         if m and n:
             if join_hyphenated(m.group(1), n.group(1), lexicon):
                 out = out[:-1]
             starts.append(len(out))
-            out += line
-            continue
-        if out[-1:] in _URL_END_CHARS and _URL_TAIL.search(out[-200:]):
-            starts.append(len(out))  # a URL or DOI broken across lines has no space in it
             out += line
             continue
         out = out.rstrip(SOFT_HYPHEN) + " "

@@ -78,7 +78,10 @@ def _fold(text: str) -> str:
 
 def link(markers: list[Marker], refs: list[dict]) -> list[tuple[Marker, int]]:
     """(marker, index into refs) for every marker that names an entry of this paper's list."""
-    by_n = {r["n"]: i for i, r in enumerate(refs) if r.get("n")}
+    by_n: dict[str, int] = {}
+    for i, r in enumerate(refs):
+        if r.get("n"):
+            by_n.setdefault(r["n"], i)  # a second, transliterated list repeats the numbers: the first list wins
     out = []
     seen = set()
     for mk in markers:

@@ -7,24 +7,34 @@ PDF text lost (the entry then starts with ', “Title,”') is put back. Unnumbe
 at paragraphs that start an entry; a paragraph that continues the one before (a lower-case
 start, an unfinished previous line, a short tail such as "Detroit, MI.") is joined back. In
 author-year lists (APA, ACL) an entry starts where a paragraph starts with authors and a year.
+
+From a PDF the places of the lines are known too (`section_entries`): a number alone on its line
+(Word's automatic numbering, a label in the margin) is put back in front of its entry, and a
+hanging indent (first lines out, the rest in) or a first-line indent marks where entries start.
+An unnumbered list ends at the first paragraph that is set apart from it (another size, bold, an
+abstract) and does not read as an entry.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
+import statistics
+from collections import Counter
 from dataclasses import dataclass
 
-from kb.ingest.model import Paragraph
+from kb.ingest.model import LineBox, Paragraph
 from kb.ingest.segment import is_reference_heading
 from kb.refs import names as nm
-from kb.refs.parse import parse_reference, starts_publication_area
+from kb.refs.parse import parse_reference
+from kb.refs.rules.areas import starts_publication_area
 
 _LABEL = re.compile(
     r"(?:^|(?<=\n)|(?<=[.\]»)”\"]\s)|(?<=\d\.\s)|(?<=[a-zа-яё]\s)|(?<=,\s))[ \t]*(?:[-–•]\s*)?"
     r"(?:\[(\d{1,3})\]|(\d{1,3})[.)](?!\d))[ \t]*(?=[^\W\d_]|[«\"“\[(]|[—–_-]{2,}|\n?\s*,\s*[“\"])")
 _LOST_DITTO = re.compile(r"\s*,\s*[“\"]")  # the '———' of an IEEE list, drawn as a line and lost
 _DITTO = "———"
+_GLUE = "\u200b"  # put where a line end joined two pieces of one word: a URL, a page range
 _CONTINUATION = re.compile(r"(?!www\.)(?:[a-zа-яё(\[]|[-–—]\s|\d|Vol\.|vol\.|(?:P|С|C|pp|Т|S)\.\s?\d|№|//|URL\b|"
                            r"Режим\b|DOI\b|doi\b|https?://|\[Accessed|\(дата|[Дд]ата\s+(?:доступа|обращения))")
 _LAST_URL = re.compile(r"\s*(?:[–—-]\s*)?(?:URL|Режим\s+доступа|Available(?:\s+at|\s+from)?)?\s*:?\s*"
@@ -48,7 +58,7 @@ class Entry:
 
 def _clean(text: str) -> str:
     """One line, single spaces; URLs that line breaks tore apart (or glued to a note) mended."""
-    text = " ".join(text.split())
+    text = " ".join(text.split()).replace(_GLUE, "")
     if "http" in text:
         text = _URL_BROKEN.sub(r"\1\2", _URL_BEFORE_NOTE.sub(" ", text))
     return text
@@ -60,11 +70,16 @@ def _clean(text: str) -> str:
 def numbered_starts(text: str) -> list[tuple[int, int, str]]:
     """(label start, entry start, number) for the longest run 1, 2, 3, ... of entry labels.
 
-    One missing number is tolerated between two found ones (a label lost by the PDF text)."""
+    One missing number is tolerated between two found ones (a label lost by the PDF text). A
+    number inside a paragraph ('вып. 2. С. 1–13') gives way to the same number starting a later
+    paragraph, when the number after it does not come between."""
     cands = [(m.start(), m.end(), int(m.group(1) or m.group(2))) for m in _LABEL.finditer(text)]
     by_number: dict[int, list[int]] = {}
+    opening: dict[int, list[int]] = {}  # positions of labels that start a paragraph
     for s, _, n in cands:
         by_number.setdefault(n, []).append(s)
+        if s == 0 or text[s - 1] == "\n":
+            opening.setdefault(n, []).append(s)
     best: list[tuple[int, int, str]] = []
     for i, (s0, e0, n0) in enumerate(cands):
         if n0 > 3 or (best and n0 != 1):
@@ -76,11 +91,22 @@ def numbered_starts(text: str) -> list[tuple[int, int, str]]:
                 continue
             if n == last_n + 2 and _later(by_number.get(last_n + 1, []), last_end):
                 continue  # the proper next number comes later
+            if opening.get(n) and s not in opening[n] and _opens_later(opening[n], by_number.get(n + 1, []), s):
+                continue
             run.append((s, e, str(n)))
             last_n, last_end = n, e
         if len(run) > len(best):
             best = run
     return best if len(best) >= 2 else []
+
+
+def _opens_later(opening: list[int], following: list[int], pos: int) -> bool:
+    """Whether the number also starts a paragraph after pos, with no next number in between."""
+    k = bisect.bisect_right(opening, pos)
+    if k == len(opening):
+        return False
+    j = bisect.bisect_right(following, pos)
+    return j == len(following) or following[j] > opening[k]
 
 
 def _later(positions: list[int], pos: int) -> bool:
@@ -179,7 +205,15 @@ def _closed(text: str) -> bool:
     return _LAST_URL.sub("", " " + text.strip()).rstrip().endswith((".", ")", "]", "»", "”"))
 
 
+_BIO = re.compile(
+    r"^(?:[A-ZА-ЯЁ][\w.'’-]*\s+){1,4}(?:\([A-Z]['’]\d\d[^)]{0,40}\)\s*)?,?\s*"
+    r"(?:received|is\s+(?:a|an|the|currently|now|with|working)|was\s+born|joined|graduated|has\s+been|"
+    r"works|holds|окончил[аи]?|родил(?:ся|ась)|работает|является|в\s+\d{4}\s+г(?:оду|\.)?\s+окончил)\b")
+
+
 def _looks_like_entry(para: str) -> bool:
+    if _BIO.match(para):
+        return False  # 'Ed Chang received the B.S. degree ...': an author's biography
     ref = parse_reference(para)
     return ref.parsed_ok and bool(ref.title or ref.authors) and bool(ref.year or ref.url or ref.container)
 
@@ -244,13 +278,233 @@ def _joins(prev: str, para: str, author_year: bool, following: str = "") -> bool
     return not (_closed(prev) and _starts_with_name(para))  # a date-less entry ends at a new heading
 
 
-def split_entries(text: str) -> list[Entry]:
-    """Split a list's text (paragraphs separated by newlines) into entries."""
+def split_entries(text: str, *, breaks_are_entries: bool = False) -> list[Entry]:
+    """Split a list's text (paragraphs separated by newlines) into entries.
+
+    `breaks_are_entries`: the line breaks come from the layout (`relayout`), so in an unnumbered
+    list each paragraph is one entry."""
     starts = numbered_starts(text)
-    return _numbered(text, starts) if starts else _unnumbered(text)
+    if starts:
+        return _numbered(text, starts)
+    if breaks_are_entries:
+        return _paragraph_entries(text)
+    return _unnumbered(text)
+
+
+def _paragraph_entries(text: str) -> list[Entry]:
+    out, offset = [], 0
+    for para in text.split("\n"):
+        if para.strip():
+            out.append(Entry(None, _clean(para), offset))
+        offset += len(para) + 1
+    return out
 
 
 def section_entries(paragraphs: list[Paragraph]) -> list[Entry]:
     """Entries of a stored references section (its heading paragraph is skipped)."""
     paras = [p for p in paragraphs if not is_reference_heading(p)]
-    return split_entries("\n".join(p.text for p in paras))
+    text = "\n".join(p.text for p in paras)
+    text, layout = relayout(paras, text)
+    entries = split_entries(text, breaks_are_entries=layout is not None)
+    if entries and entries[0].n is None:
+        entries = _list_end(entries, paras)
+    return entries
+
+
+# --- layout: where the lines stood on the page ---------------------------------------------------
+
+_BARE_LABEL = re.compile(r"^\s*(?:\[\d{1,3}\]|\(\d{1,3}\)|\d{1,3}[.)]?)\s*$")
+_LABEL_AT_START = re.compile(r"^\s*(?:\[\d{1,3}\]|\d{1,3}[.)])\s*\S")
+_SHORT_END = tuple(".)]»”\"")
+
+
+@dataclass
+class _Row:
+    """One line of the section: where it starts in the section text and where it stood."""
+
+    start: int
+    box: LineBox
+    para: int
+    text: str
+
+
+def _rows(paras: list[Paragraph]) -> list[_Row] | None:
+    rows: list[_Row] = []
+    offset = 0
+    for i, p in enumerate(paras):
+        if not p.lines:
+            return None
+        for k, box in enumerate(p.lines):
+            end = p.lines[k + 1].start if k + 1 < len(p.lines) else len(p.text)
+            rows.append(_Row(offset + box.start, box, i, p.text[box.start:end]))
+        offset += len(p.text) + 1
+    return rows
+
+
+def relayout(paras: list[Paragraph], text: str) -> tuple[str, str | None]:
+    """The section text with its line breaks set from the layout, and the layout found.
+
+    Only separators change (a space becomes a newline or back), so offsets stay those of
+    "\n".join(paragraph texts). A bare label ("1.", "[3]") is joined to the line it labels. In an
+    unnumbered list, when the lines show a hanging indent ("hanging") or a first-line indent
+    ("indent") that the text agrees with, a newline is put before every first line of an entry
+    and nowhere else. Where a line end cut a URL or a page range, the pieces are glued (`_GLUE`)."""
+    rows = _rows(paras)
+    if not rows:
+        return text, None
+    chars = list(text)
+    labels = _join_labels(rows, chars)
+    joined = set(labels.values())
+    layout = None
+    if not numbered_starts("".join(chars)):  # numbered: the labels mark the entries, paragraphs the list's end
+        layout, roles = _indent_layout([r for k, r in enumerate(rows) if k not in labels])
+        for r, is_start in roles:
+            sep = r.start - 1
+            if sep >= 0 and chars[sep] in " \n" and sep not in joined:
+                chars[sep] = "\n" if is_start else " "
+    in_url = False  # the line before ends inside a URL that an earlier line end cut
+    for prev, r in zip(rows, rows[1:], strict=False):
+        sep = r.start - 1
+        glued = sep >= 0 and chars[sep] in " \n" and sep not in joined and _one_word(prev.text, r.text, in_url)
+        if glued:
+            chars[sep] = _GLUE
+        no_space = sep >= 0 and chars[sep] not in (" ", "\n", _GLUE)  # joined by the paragraph's own line joining
+        url_before = in_url or bool(_URL_END.search(prev.text.rstrip()))
+        in_url = (glued or (no_space and url_before)) and len(r.text.split()) == 1
+    return "".join(chars), layout
+
+
+_URL_END = re.compile(r"(?:https?://|www\.)\S*$")
+_URL_REST = re.compile(r"^[a-z0-9_%~][\w\-.~%/?=&#+:]*")
+_URL_INNER = re.compile(r"[/._=&?#%\-]\w")
+
+
+def _one_word(line: str, following: str, in_url: bool = False) -> bool:
+    """The line end cut one URL ('https://www.belstat.' + 'gov.by/…', 'https:' + '//www2…') or one
+    page range ('387–' + '405'), which go on without a space. `in_url`: the line is itself the
+    middle of a URL cut at both ends."""
+    line, following = line.rstrip(), following.lstrip()
+    if re.search(r"\d[–—-]$", line) and following[:1].isdigit():
+        return True
+    if re.search(r"\bhttps?:$", line) and following.startswith("//"):
+        return True
+    if not (in_url or _URL_END.search(line)) or line.endswith((")", "]", ",", ";")):
+        return False
+    m = _URL_REST.match(following)
+    rest = m.group(0).rstrip(".,;:") if m else ""
+    return len(rest) > 4 and bool(_URL_INNER.search(rest)) and not rest.startswith(("http", "www."))
+
+
+def _join_labels(rows: list[_Row], chars: list[str]) -> dict[int, int]:
+    """Rows that are only a label, joined to the row they label (beside it or below): {row: separator}."""
+    out: dict[int, int] = {}
+    for k in range(len(rows) - 1):
+        r, nxt = rows[k], rows[k + 1]
+        label = r.text.strip()
+        if not _BARE_LABEL.match(label) or _BARE_LABEL.match(nxt.text.strip()):
+            continue
+        a, b = r.box, nxt.box
+        beside = a.page == b.page and a.x1 <= b.x0 + 1 and a.y0 < b.y1 and b.y0 < a.y1
+        below = a.page == b.page and 0 < b.y0 - a.y0 < 2.5 * a.size and abs(a.x0 - b.x0) < 8 * a.size
+        broken = a.page != b.page or b.y0 < a.y0 - a.size  # the label ended a page or column, its entry begins the next
+        if not (beside or ((below or broken) and label[-1:] in ".)]")):
+            continue
+        sep = nxt.start - 1
+        if sep >= 0 and chars[sep] in " \n":
+            chars[sep] = " "
+            out[k] = sep
+    return out
+
+
+def _indent_layout(rows: list[_Row]) -> tuple[str | None, list[tuple[_Row, bool]]]:
+    """'hanging' or 'indent' with each row's role (True: it starts an entry), or None.
+
+    Rows are compared with the leftmost line of their column on their page; only rows in the
+    list's own type size count. A layout is taken when the rows it calls first lines read as
+    starts and the rows it calls continuations read as continuations, clearly better than the
+    other reading."""
+    if len(rows) < 3:
+        return None, []
+    sizes = Counter(round(r.box.size) for r in rows)
+    size = sizes.most_common(1)[0][0]
+    rows = [r for r in rows if abs(r.box.size - size) <= 0.8]
+    groups: dict[tuple[int, int], list[_Row]] = {}
+    for r in rows:
+        groups.setdefault((r.box.page, round(r.box.col_left / 4)), []).append(r)
+    levels: list[tuple[_Row, str | None, _Row | None]] = []  # row, 'm' (margin) / 'i' (indented), row above
+    for group in groups.values():
+        left = min(r.box.x0 for r in group)
+        prev = None
+        for r in group:
+            rel, em = r.box.x0 - left, r.box.size
+            level = "m" if rel < 0.5 * em else "i" if 0.8 * em <= rel <= 6 * em else None
+            above = prev if prev is not None and 0 < r.box.y0 - prev.box.y0 < 2.5 * em else None
+            levels.append((r, level, above))
+            prev = r
+    if sum(lv == "m" for _, lv, _ in levels) < 2 or sum(lv == "i" for _, lv, _ in levels) < 2:
+        return None, []
+    bad = {}
+    for name, start_level in (("hanging", "m"), ("indent", "i")):
+        bad[name] = (0.0 if levels[0][1] == start_level else 2.0) + sum(
+            _misfit(r, lv == start_level, above) for r, lv, above in levels if lv is not None)
+    best, other = sorted(bad, key=bad.get)
+    if bad[best] > max(1.0, 0.08 * len(levels)) or bad[other] < 2 * bad[best] + 2:
+        return None, []
+    start_level = "m" if best == "hanging" else "i"
+    return best, [(r, lv == start_level) for r, lv, _ in levels if lv is not None]
+
+
+def _misfit(r: _Row, is_start: bool, above: _Row | None) -> float:
+    """How badly a row fits the role a layout gives it."""
+    text = r.text.strip()
+    if not text:
+        return 0.0
+    if is_start:
+        bad = 1.0 if text[0].islower() or text.startswith(("//", "–", "—")) else 0.0
+        if above is not None and _full(above) and not above.text.rstrip().endswith(_SHORT_END):
+            bad += 0.5  # the line above ran to the margin mid-sentence
+        return bad
+    bad = 1.0 if _LABEL_AT_START.match(text) else 0.0
+    if above is not None and not _full(above) and above.text.rstrip().endswith(_SHORT_END):
+        bad += 1.0  # the line above ended short with a full stop: an entry ended there
+    return bad
+
+
+def _full(r: _Row) -> bool:
+    return r.box.x1 > r.box.col_right - 2.5 * r.box.size
+
+
+# --- the end of an unnumbered list -------------------------------------------------------------------
+
+_NOT_ENTRY = re.compile(r"^(?:Keywords|Key\s+words|Ключевые\s+слова|Abstract|Аннотация|Summary|Резюме|"
+                        r"E-?mail|©)", re.IGNORECASE)
+
+
+def _list_end(entries: list[Entry], paras: list[Paragraph]) -> list[Entry]:
+    """Drop what follows the list: the first paragraph set apart from the entries (another type
+    size, bold, centred, an abstract) that does not read as an entry ends it, unless entries in
+    the list's style follow it (a subheading inside the list is then dropped alone)."""
+    bounds, offset = [], 0
+    for p in paras:
+        bounds.append(offset)
+        offset += len(p.text) + 1
+
+    def para_of(e: Entry) -> Paragraph:
+        return paras[max(0, bisect.bisect_right(bounds, e.start) - 1)]
+
+    size = statistics.median(para_of(e).size for e in entries)
+
+    def in_style(e: Entry) -> bool:
+        p = para_of(e)
+        return abs(p.size - size) <= 0.6 and not p.bold and not p.centered
+
+    kept: list[Entry] = []
+    for k, e in enumerate(entries):
+        if kept and (not in_style(e) or len(e.raw) > 1200 or _NOT_ENTRY.match(e.raw)) \
+                and (_NOT_ENTRY.match(e.raw) or not _looks_like_entry(e.raw)):
+            later = entries[k + 1:k + 3]
+            if later and all(in_style(x) and _looks_like_entry(x.raw) for x in later) and not _NOT_ENTRY.match(e.raw):
+                continue  # a subheading inside the list
+            break
+        kept.append(e)
+    return kept

@@ -156,18 +156,25 @@ def insert_file(conn: sqlite3.Connection, path: str, sha256: str, size: int, doc
          datetime.now(UTC).isoformat(timespec="seconds")),
     )
     file_id = cur.lastrowid
-    conn.executemany("INSERT INTO pages(file_id, idx, label) VALUES (?,?,?)",
-                     [(file_id, i, label) for i, label in enumerate(doc.page_labels)])
+    margins = doc.margins or [[] for _ in doc.page_labels]
+    conn.executemany("INSERT INTO pages(file_id, idx, label, margins) VALUES (?,?,?,?)",
+                     [(file_id, i, label, json.dumps(margins[i] if i < len(margins) else [], ensure_ascii=False))
+                      for i, label in enumerate(doc.page_labels)])
     return file_id
 
 
 def insert_paper(conn: sqlite3.Connection, file_id: int, seq: int, paper: Paper) -> int:
+    venue = paper.venue or {}
     cur = conn.execute(
         "INSERT INTO papers(file_id, seq, title, authors, affiliation, year, lang, udc, doi, keywords,"
-        " abstract, fragment, page_first, page_last) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        " abstract, fragment, page_first, page_last, authors_parsed, container, volume, issue, publisher, place,"
+        " page_range) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (file_id, seq, paper.title, json.dumps(paper.authors, ensure_ascii=False), paper.affiliation,
          paper.year, paper.lang, paper.udc, paper.doi, json.dumps(paper.keywords, ensure_ascii=False),
-         paper.abstract, int(paper.fragment), paper.first_page, paper.last_page),
+         paper.abstract, int(paper.fragment), paper.first_page, paper.last_page,
+         json.dumps(paper.authors_parsed, ensure_ascii=False) if paper.authors_parsed or not paper.authors else None,
+         venue.get("container"), venue.get("volume"), venue.get("issue"), venue.get("publisher"), venue.get("place"),
+         paper.page_range),
     )
     paper_id = cur.lastrowid
     for seq_s, section in enumerate(paper.sections):
@@ -199,6 +206,12 @@ def insert_passages(conn: sqlite3.Connection, paper_id: int, passages: list[Pass
         )
         ids.append(cur.lastrowid)
     return ids
+
+
+def page_margins(conn: sqlite3.Connection, file_id: int) -> dict[int, list[dict]]:
+    """The running headers and footers stored for each page of a file (physical index -> lines)."""
+    return {r["idx"]: json.loads(r["margins"]) for r in
+            conn.execute("SELECT idx, margins FROM pages WHERE file_id = ? ORDER BY idx", (file_id,))}
 
 
 def get_meta(conn: sqlite3.Connection, key: str) -> str | None:
