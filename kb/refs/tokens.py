@@ -151,55 +151,72 @@ def _word_features(tok: str) -> dict[str, str | float]:
     return f
 
 
+def _attr(key: str, value: str | float) -> str:
+    """crfsuite's name for a feature: 'key:value' for a string value, 'key' for a flag."""
+    return f"{key}:{value}" if isinstance(value, str) else key
+
+
+@lru_cache(maxsize=65536)
+def _own_attrs(tok: str) -> tuple[str, ...]:
+    return tuple(_attr(k, v) for k, v in _word_features(tok).items())
+
+
+@lru_cache(maxsize=131072)
+def _neighbour_attrs(tok: str | None, d: int) -> tuple[str, ...]:
+    """The features a token gives the token d places away (None: past the edge)."""
+    if tok is None:
+        return (f"{d}:w:<edge>",)
+    o = _word_features(tok)
+    out = [f"{d}:w:{o['w']}", f"{d}:kind:{o['kind']}"]
+    if "marker" in o:
+        out.append(f"{d}:marker:{o['marker']}")
+    if d in (-1, 1):
+        out.append(f"{d}:shape:{o['shape']}")
+        if "initial" in o:
+            out.append(f"{d}:initial")
+    return tuple(out)
+
+
 def features(tokens: list[Token], text: str, hints: list[str] | None = None,
-             style: str | None = None) -> list[dict[str, str | float]]:
-    """One feature dict per token: the token's own, its neighbours' (±2), spacing and position;
-    with `hints`, the field the hand-written rules read each token as (and their style), so the
-    model learns where the rules can be trusted."""
+             style: str | None = None) -> list[list[str]]:
+    """The features of each token, as crfsuite attribute names: the token's own, its neighbours'
+    (±2), spacing and position; with `hints`, the field the hand-written rules read each token as
+    (and their style), so the model learns where the rules can be trusted."""
     n = len(tokens)
-    own = [_word_features(t.text) for t in tokens]
-    out: list[dict[str, str | float]] = []
+    words = [t.text for t in tokens]
+    own = [_word_features(w) for w in words]
+    out: list[list[str]] = []
     seen_year = seen_dslash = seen_in = seen_slash = seen_quote = False
     dots = 0
     for i, t in enumerate(tokens):
-        f: dict[str, str | float] = {"bias": 1.0, **own[i]}
-        f["pos"] = str(min(int(10 * i / max(n, 1)), 9))
+        w = words[i]
+        f = ["bias", *_own_attrs(w), f"pos:{min(int(10 * i / max(n, 1)), 9)}"]
         if i < 3:
-            f["first"] = str(i)
+            f.append(f"first:{i}")
         if i == n - 1:
-            f["last"] = 1.0
-        f["sp_before"] = "1" if t.start > 0 and text[t.start - 1].isspace() else "0"
-        f["sp_after"] = "1" if t.end < len(text) and text[t.end].isspace() else "0"
+            f.append("last")
+        f.append("sp_before:1" if t.start > 0 and text[t.start - 1].isspace() else "sp_before:0")
+        f.append("sp_after:1" if t.end < len(text) and text[t.end].isspace() else "sp_after:0")
         for d in (-2, -1, 1, 2):
             j = i + d
-            if 0 <= j < n:
-                o = own[j]
-                f[f"{d}:w"] = o["w"]
-                f[f"{d}:kind"] = o["kind"]
-                if "marker" in o:
-                    f[f"{d}:marker"] = o["marker"]
-                if d in (-1, 1):
-                    f[f"{d}:shape"] = o["shape"]
-                    if "initial" in o:
-                        f[f"{d}:initial"] = 1.0
-            else:
-                f[f"{d}:w"] = "<edge>"
+            f.extend(_neighbour_attrs(words[j] if 0 <= j < n else None, d))
         if "initial" in own[i]:  # 'К.' is an initial, 'К проблеме' a preposition, 'SME research' a word
-            nxt = tokens[i + 1].text if i + 1 < n else ""
-            f["init_next"] = "dot" if nxt == "." else "lower" if nxt[:1].islower() else own[i + 1]["kind"] \
-                if i + 1 < n else "end"
-        f["-1:w|w"] = f"{f['-1:w']}|{own[i]['w']}"
-        f["w|+1:w"] = f"{own[i]['w']}|{f['1:w']}"
-        f["seen"] = "".join("1" if b else "0" for b in (seen_year, seen_dslash, seen_in, seen_slash,
-                                                        seen_quote))
-        f["dots"] = str(min(dots, 6))
+            nxt = words[i + 1] if i + 1 < n else ""
+            f.append("init_next:" + ("dot" if nxt == "." else "lower" if nxt[:1].islower() else
+                                     own[i + 1]["kind"] if i + 1 < n else "end"))
+        prev_w = own[i - 1]["w"] if i else "<edge>"
+        next_w = own[i + 1]["w"] if i + 1 < n else "<edge>"
+        f.append(f"-1:w|w:{prev_w}|{own[i]['w']}")
+        f.append(f"w|+1:w:{own[i]['w']}|{next_w}")
+        f.append("seen:" + "".join("1" if b else "0" for b in (seen_year, seen_dslash, seen_in, seen_slash,
+                                                               seen_quote)))
+        f.append(f"dots:{min(dots, 6)}")
         if hints is not None:
-            f["rule"] = hints[i]
-            f["-1:rule"] = hints[i - 1] if i else "<edge>"
-            f["1:rule"] = hints[i + 1] if i + 1 < n else "<edge>"
-            f["rule|style"] = f"{hints[i]}|{style}"
+            f.append(f"rule:{hints[i]}")
+            f.append(f"-1:rule:{hints[i - 1] if i else '<edge>'}")
+            f.append(f"1:rule:{hints[i + 1] if i + 1 < n else '<edge>'}")
+            f.append(f"rule|style:{hints[i]}|{style}")
         out.append(f)
-        w = t.text
         kind = own[i]["kind"]
         if kind == "year":
             seen_year = True
@@ -207,7 +224,7 @@ def features(tokens: list[Token], text: str, hints: list[str] | None = None,
             seen_dslash = True
         elif w == "/":
             seen_slash = True
-        elif own[i].get("marker") == "in" and i + 1 < n and tokens[i + 1].text in (":", ",") or w == "In":
+        elif own[i].get("marker") == "in" and i + 1 < n and words[i + 1] in (":", ",") or w == "In":
             seen_in = True
         elif w in "«“\"":
             seen_quote = True
