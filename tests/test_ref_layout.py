@@ -450,3 +450,17 @@ def test_citation_numbers_link_to_the_first_of_two_lists():
     refs += [{"n": str(n), "authors": [], "year": None, "title": t} for n, t in ((1, "Morozova"), (2, "Ivanova"))]
     linked = citations.link(citations.find_markers("Как показано в [2] и [1]."), refs)
     assert sorted(idx for _, idx in linked) == [0, 1]
+
+
+def test_last_entry_broken_after_its_title_keeps_its_container_line(tmp_path):
+    """A numbered list whose last entry breaks right after the title's full stop: the next line
+    ('Frontiers in Business, Economics and Management, 13(2), 10–14.') is still that entry."""
+    sheet = Sheet()
+    flow = Flow(sheet, columns=[(57, 230), (308, 230)])
+    flow.front()
+    flow.para(BODY_EN * 2, size=9)
+    flow.heading("REFERENCES", size=9)
+    for n, ref in enumerate(APA, 1):
+        flow.entry(ref, size=8, label=f"[{n}]", style="hanging", hang=18)
+    lists = _entries(sheet.save(tmp_path / "tail.pdf"))
+    assert [_norm(e) for e in lists[0]] == [_norm(e) for e in APA]

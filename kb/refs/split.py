@@ -179,8 +179,19 @@ def _complete(text: str) -> bool:
 def _continues(prev: str, para: str) -> bool:
     """The paragraph surely goes on with the text above: a lower-case or numbering start, an area
     of the description ('М.: Наука, 1986', 'Санкт-Петербург, 2011'), a short tail ('Detroit, MI.'),
-    or the text above stopped mid-sentence."""
-    return bool(_CONTINUATION.match(para)) or starts_publication_area(para) or _is_tail(para) or _open_end(prev)
+    a container line that ends in its numbers with no year of its own ('Frontiers in Business,
+    13(2), 10–14.'), or the text above stopped mid-sentence."""
+    return bool(_CONTINUATION.match(para)) or starts_publication_area(para) or _is_tail(para) or \
+        _numbers_tail(para) or _open_end(prev)
+
+
+_NUMBERS_END = re.compile(r"(?:\d+\s*\(\d+\)|\d+\s*[–-]\s*\d+|\b[Pp]p?\.\s*\d+)\s*\.?$")
+
+
+def _numbers_tail(para: str) -> bool:
+    """A journal's name with its volume, issue or pages and nothing else an entry starts with."""
+    return len(para) < 160 and bool(_NUMBERS_END.search(para)) and not _YEAR.search(para) and \
+        "http" not in para and not _starts_with_name(para)
 
 
 def _is_tail(para: str) -> bool:
