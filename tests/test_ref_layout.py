@@ -464,3 +464,30 @@ def test_last_entry_broken_after_its_title_keeps_its_container_line(tmp_path):
         flow.entry(ref, size=8, label=f"[{n}]", style="hanging", hang=18)
     lists = _entries(sheet.save(tmp_path / "tail.pdf"))
     assert [_norm(e) for e in lists[0]] == [_norm(e) for e in APA]
+
+
+def test_page_range_end_alone_on_a_line_is_no_label(tmp_path):
+    """'…89(1-2):31–' + '71.' on the next line of a hanging-indent list: the '71.' ends the range
+    (joined without a space); it does not label the entry below."""
+    rows = [(57, "Dietterich, T. G., Lathrop, R. H., and Lozano-Perez, T. 1997. Solving the multiple"),
+            (75, "instance problem with axis-parallel rectangles. Artificial Intelligence, 89(1-2):31–"),
+            (75, "71."),
+            (57, "Etzioni, O., Cafarella, M., and Downey, D. 2005. Unsupervised named-entity extraction"),
+            (75, "from the web: an experimental study. Artificial Intelligence, 165(1):91–134."),
+            (57, "Gartner, T., Flach, P. A., and Smola, A. J. 2002. Multi-instance kernels. In Proceedings"),
+            (75, "of the 19th International Conference on Machine Learning, pages 179–186.")]
+    sheet = Sheet()
+    flow = Flow(sheet)
+    flow.front()
+    flow.heading("References")
+    for x, line in rows:
+        sheet.text(x, flow.y, line, 9)
+        flow.y += 11
+    lists = _entries(sheet.save(tmp_path / "range.pdf"))
+    assert [_norm(e) for e in lists[0]] == [
+        "Dietterich, T. G., Lathrop, R. H., and Lozano-Perez, T. 1997. Solving the multiple instance problem "
+        "with axis-parallel rectangles. Artificial Intelligence, 89(1-2):31–71.",
+        "Etzioni, O., Cafarella, M., and Downey, D. 2005. Unsupervised named-entity extraction from the web: "
+        "an experimental study. Artificial Intelligence, 165(1):91–134.",
+        "Gartner, T., Flach, P. A., and Smola, A. J. 2002. Multi-instance kernels. In Proceedings of the 19th "
+        "International Conference on Machine Learning, pages 179–186."]

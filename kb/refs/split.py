@@ -324,6 +324,7 @@ def section_entries(paragraphs: list[Paragraph]) -> list[Entry]:
 
 # --- layout: where the lines stood on the page ---------------------------------------------------
 
+_RANGE_CUT = re.compile(r"\d\s*[–—-]\s*$")
 _BARE_LABEL = re.compile(r"^\s*(?:\[\d{1,3}\]|\(\d{1,3}\)|\d{1,3}[.)]?)\s*$")
 _LABEL_AT_START = re.compile(r"^\s*(?:\[\d{1,3}\]|\d{1,3}[.)])\s*\S")
 _SHORT_END = tuple(".)]»”\"")
@@ -414,6 +415,8 @@ def _join_labels(rows: list[_Row], chars: list[str]) -> dict[int, int]:
         label = r.text.strip()
         if not _BARE_LABEL.match(label) or _BARE_LABEL.match(nxt.text.strip()):
             continue
+        if k and _RANGE_CUT.search(rows[k - 1].text):
+            continue  # '31–' + '71.': the end of a page range that a line end cut, not a label
         a, b = r.box, nxt.box
         beside = a.page == b.page and a.x1 <= b.x0 + 1 and a.y0 < b.y1 and b.y0 < a.y1
         below = a.page == b.page and 0 < b.y0 - a.y0 < 2.5 * a.size and abs(a.x0 - b.x0) < 8 * a.size
