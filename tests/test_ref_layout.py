@@ -491,3 +491,4 @@ def test_page_range_end_alone_on_a_line_is_no_label(tmp_path):
         "an experimental study. Artificial Intelligence, 165(1):91–134.",
         "Gartner, T., Flach, P. A., and Smola, A. J. 2002. Multi-instance kernels. In Proceedings of the 19th "
         "International Conference on Machine Learning, pages 179–186."]
+

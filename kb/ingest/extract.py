@@ -319,10 +319,14 @@ def order_lines(lines: list[Line]) -> list[Line]:
     """
     lines = _by_rows(lines)
     table = _table_rows(lines)
-    gutter = _find_gutter([ln for ln in lines if id(ln) not in table] if table else lines)
+    free = [ln for ln in lines if id(ln) not in table] if table else lines
+    gutter = _find_gutter(free)
     if gutter is None:
         _set_column_edges(lines)
         return _merge_row_pieces(lines)
+    gutters = _more_gutters(free, gutter)
+    if len(gutters) > 1:
+        return _merge_row_pieces(_order_columns(lines, gutters, table))
     ordered: list[Line] = []
     band_left: list[Line] = []
     band_right: list[Line] = []
@@ -351,6 +355,41 @@ def order_lines(lines: list[Line]) -> list[Line]:
     for col in columns:
         _set_column_edges(col)
     return _merge_row_pieces(ordered)
+
+
+def _more_gutters(lines: list[Line], gutter: float) -> list[float]:
+    """All gutters of a page of three or more columns: the first one, and one more found in the
+    lines on either side of it (a magazine's three columns); [gutter] for two columns."""
+    found = [gutter]
+    for side in ([ln for ln in lines if ln.x1 <= gutter + 1], [ln for ln in lines if ln.x0 >= gutter - 1]):
+        inner = _find_gutter(side)
+        if inner is not None:
+            found.append(inner)
+    return sorted(found)
+
+
+def _order_columns(lines: list[Line], gutters: list[float], table: set[int]) -> list[Line]:
+    """Reading order on a page of three or more columns: bands split by lines that cross a gutter;
+    inside a band, column after column."""
+    ordered: list[Line] = []
+    band: list[list[Line]] = [[] for _ in range(len(gutters) + 1)]
+    columns: list[list[Line]] = [[] for _ in range(len(gutters) + 2)]
+    for ln in lines:
+        if id(ln) in table or any(ln.x0 < g - 1 and ln.x1 > g + 1 for g in gutters):
+            for col in band:
+                ordered.extend(col)
+                col.clear()
+            ordered.append(ln)
+            columns[-1].append(ln)
+        else:
+            k = sum(ln.x0 >= g - 1 for g in gutters)
+            band[k].append(ln)
+            columns[k].append(ln)
+    for col in band:
+        ordered.extend(col)
+    for col in columns:
+        _set_column_edges(col)
+    return ordered
 
 
 def _by_rows(lines: list[Line]) -> list[Line]:
