@@ -11,6 +11,7 @@ End to end (kb reads the PDF, finds the lists, splits them, parses every entry):
   real-test      gold_real/*.json with split "test" (every entry of every list)
   real-dev       the dev PDFs' lists in refs_lists.jsonl
   xelatex, writer  the seed texts typeset by XeLaTeX and LibreOffice (tests/fixtures/typeset)
+  extra-dev      12 more real papers' lists (gold_extra/; entry texts only; --extra-dir FOLDER)
   pymupdf        the bundled sample corpus (corpus/), the seed texts rendered by kb's own renderer
 
 A field counts when the parsed value equals the labelled one after normalising case, spaces,
@@ -42,6 +43,8 @@ from kb.refs.parse import FIELDS, METHODS, parse_reference  # noqa: E402
 DATA = REPO / "scripts" / "data"
 GOLD_REAL = DATA / "gold_real"
 TYPESET = REPO / "tests" / "fixtures" / "typeset"
+GOLD_EXTRA = DATA / "gold_extra"
+EXTRA_DIR = Path("/nonexistent")  # --extra-dir
 REAL_DIR = REPO.parent / "shared" / "corpus" / "real"
 EXTERNAL_FIELDS = ("authors", "title", "container", "year", "volume", "issue", "pages", "publisher", "place",
                    "doi", "url")
@@ -205,6 +208,12 @@ def _e2e_cases(source: str) -> list[tuple[Path, list[dict], bool]]:
             if lst["source"].startswith("real:"):
                 by_pdf[lst["source"][5:]] += [{"raw": e, "fields": rows[e]["fields"]} for e in lst["entries"]]
         cases = [(REAL_DIR / name, refs, False) for name, refs in sorted(by_pdf.items()) if (REAL_DIR / name).exists()]
+    elif source == "extra-dev":  # entry texts only (no fields): finding and splitting
+        for f in sorted(GOLD_EXTRA.glob("*.json")):
+            g = json.loads(f.read_text(encoding="utf-8"))
+            if (EXTRA_DIR / g["file"]).exists():
+                refs = [{"raw": e["raw"], "fields": {}} for lst in g["lists"] for e in lst["entries"]]
+                cases.append((EXTRA_DIR / g["file"], refs, True))
     elif source == "pymupdf":  # the bundled sample corpus, rendered by kb's own test renderer
         rows = {r["raw"]: r for r in _jsonl("refs_dev.jsonl")}
         pdfs = {"seed:000": "sample_proceedings_p143.pdf", "seed:002": "sample_journal_p173.pdf"}
@@ -275,15 +284,20 @@ def main() -> None:
     ap.add_argument("--fields", action="store_true", help="F1 per field too")
     ap.add_argument("--errors", help="print mistakes of this method (SOURCE:METHOD[:FIELD])")
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--extra-dir", type=Path, help="folder holding the PDFs of gold_extra/")
     args = ap.parse_args()
+    global EXTRA_DIR
+    if args.extra_dir:
+        EXTRA_DIR = args.extra_dir
     methods = args.methods.split(",")
     results: dict[str, dict[str, Score]] = {}
     cache: dict = {}
     with tempfile.TemporaryDirectory():
         for source in args.sources.split(","):
-            if source in ("real-test", "real-dev", "xelatex", "writer", "pymupdf"):
-                if source.startswith("real") and not REAL_DIR.exists():
-                    print(f"{source}: skipped ({REAL_DIR} not found)")
+            if source in ("real-test", "real-dev", "xelatex", "writer", "pymupdf", "extra-dev"):
+                if source.startswith("real") and not REAL_DIR.exists() or \
+                        source == "extra-dev" and not EXTRA_DIR.exists():
+                    print(f"{source}: skipped (its PDFs are not there)")
                     continue
                 results[source] = score_e2e(source, methods, cache)
             else:
