@@ -492,3 +492,26 @@ def test_page_range_end_alone_on_a_line_is_no_label(tmp_path):
         "Gartner, T., Flach, P. A., and Smola, A. J. 2002. Multi-instance kernels. In Proceedings of the 19th "
         "International Conference on Machine Learning, pages 179–186."]
 
+
+
+def test_entries_set_apart_by_space_in_a_block_list(tmp_path):
+    """No indent, no number: entries are told apart by extra leading after a full line ending in a
+    full stop (a magazine's author-year list)."""
+    entries = [("Banko, M., and Etzioni, O. 2008. The Tradeoffs Between Traditional and Open Relation",
+                "Extraction. In Proceedings of the 46th Annual Meeting of the ACL. Stroudsburg, PA: ACL."),
+               ("Banko, M.; Cafarella, M.; Soderland, S.; and Etzioni, O. 2007. Open Information Extraction",
+                "from the Web. In Proceedings of the 20th International Joint Conference on AI. AAAI Press."),
+               ("Califf, M. E., and Mooney, R. J. 1999. Relational Learning of Pattern-Match Rules for the",
+                "Extraction of Information. In Proceedings of the 16th National Conference on AI, 328–334.")]
+    sheet = Sheet()
+    flow = Flow(sheet)
+    flow.front()
+    flow.heading("References")
+    sheet.new_page()  # the list alone on its page: its lines are the full width of their column
+    y = 70.0
+    for first, second in entries:
+        sheet.text(57, y, first, 9)
+        sheet.text(57, y + 11, second, 9)
+        y += 11 + 13.5  # the entry's two lines, then extra leading
+    lists = _entries(sheet.save(tmp_path / "block.pdf"))
+    assert [_norm(e) for e in lists[0]] == [f"{a} {b}" for a, b in entries]

@@ -529,6 +529,8 @@ def _starts_paragraph(prev: Line, ln: Line, pitch: float) -> bool:
     if same_flow:
         if ln.y0 - prev.y0 > 1.5 * pitch:
             return True
+        if ends_sentence and ln.y0 - prev.y0 > 1.15 * pitch and ln.text[:1].isupper():
+            return True  # extra leading after a full stop: paragraphs (or list entries) set apart by space
         if _centered(prev) != _centered(ln):
             return True  # a centred affiliation line, then the body
         if indented and (ends_sentence or short_prev):
