@@ -52,10 +52,8 @@ def persons(block: str) -> list[str]:
     got = nm.names_from_block(block.rstrip("."))
     if got:
         return got
-    people, end = nm.read_authors(block, 0, styles=("si", "is"))
-    if people and end >= len(block.rstrip(" .,;")) - 2:
-        return people
-    if people:
+    people, _ = nm.read_authors(block, 0, styles=("si", "is"))
+    if people:  # the names read from the start of the block, even when something follows them
         return people
     org = " ".join(block.split()).strip(_ORG_EDGE)
     return [org] if org and not _YEAR.search(org) else []
