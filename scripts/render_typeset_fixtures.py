@@ -344,9 +344,91 @@ def latex_source(doc: Doc) -> str:
     return "".join(out)
 
 
-def run_xelatex(doc: Doc, out_pdf: Path, workdir: Path) -> None:
-    src = workdir / f"{doc.seed}_xelatex.tex"
-    src.write_text(latex_source(doc), encoding="utf-8")
+_IEEE_PREAMBLE = r"""\documentclass[conference,a4paper,10pt]{IEEEtran}
+\usepackage{fontspec}
+\setmainfont{CMU Serif}[Ligatures=TeXOff]
+\usepackage{polyglossia}
+\setdefaultlanguage{russian}
+\setotherlanguage{english}
+\usepackage{xurl}
+\usepackage[hidelinks,pdfcreator={XeLaTeX IEEEtran},pdftitle={@TITLE@},pdfauthor={@AUTHOR@}]{hyperref}
+\urlstyle{same}
+\pagestyle{plain}
+\setcounter{page}{@PAGE@}
+\begin{document}
+"""
+
+
+def _small_caps(text: str) -> str:
+    """Small capitals as Times-based IEEE PDFs carry them (the text font here has none): each
+    word's first letter at full size, the rest as smaller capitals in a span of their own."""
+    words = []
+    for w in text.split():
+        head, rest = w[0], w[1:]
+        words.append(tex(head.upper()) + ("{\\footnotesize " + tex(rest.upper()) + "}" if rest else ""))
+    return " ".join(words)
+
+
+def ieeetran_source(doc: Doc) -> str:
+    """The seed as an IEEE conference paper: the class's own two columns, small-caps numbered
+    \\section headings ("I. ВВЕДЕНИЕ"), its thebibliography ([n] labels in a hanging margin,
+    \\footnotesize), every paper of a volume starting a page with its front matter across both
+    columns."""
+    style = STYLES[doc.seed]
+    title = next((p.title for p in doc.papers if p.title), "")
+    first = next((p for p in doc.papers if p.title), None)
+    authors = ", ".join(printed_authors(first.authors_line if first else None))
+    out = [
+        _IEEE_PREAMBLE.replace("@TITLE@", tex(title))
+        .replace("@AUTHOR@", tex(authors))
+        .replace("@PAGE@", str(style.first_page))
+    ]
+    for pi, paper in enumerate(doc.papers):
+        lang = "russian" if _is_russian(paper) else "english"
+        out.append("\\selectlanguage{" + lang + "}\n")
+        front = [
+            b
+            for b in paper.blocks
+            if b.kind
+            in ("udc", "title", "authors", "position", "affiliation", "email", "abstract", "keywords")
+        ]
+        rest = paper.blocks[len(front) :] if paper.title is not None else paper.blocks
+        if paper.title is not None:
+            if pi:
+                out.append("\\clearpage\n")
+            out.append("\\twocolumn[{\\begin{@twocolumnfalse}\n")
+            out.extend(_tex_front(b) for b in front)
+            out.append("\\medskip\\end{@twocolumnfalse}}]\n")
+        for b in rest:
+            if b.kind == "heading":
+                out.append("\\section{" + _small_caps(b.text) + "}\n")
+            elif b.kind == "para":
+                out.append(tex(b.text) + "\n\n")
+            elif b.kind == "caption":
+                out.append(_tex_figure(b.text))
+            elif b.kind == "refheading":
+                rl = doc.lists[pi]
+                if rl.numbered:
+                    width = "9" * len(rl.entries[-1]["n"])
+                    items = "\n".join(rf"\bibitem{{r{pi}x{e['n']}}} {tex(e['raw'])}" for e in rl.entries)
+                    out.append(
+                        "{\\renewcommand{\\refname}{" + _small_caps(rl.heading) + "}\n"
+                        "\\begin{thebibliography}{" + width + "}\n" + items + "\n\\end{thebibliography}}\n"
+                    )
+                else:  # the class's unnumbered form: its heading, hanging paragraphs
+                    items = "\n".join(
+                        r"\noindent\hangindent=1.5em\hangafter=1 " + tex(e["raw"]) + r"\par" for e in rl.entries
+                    )
+                    out.append("\\section*{" + _small_caps(rl.heading) + "}\n{\\footnotesize\n" + items + "\n\\par}\n")
+            elif b.kind != "ref":
+                raise ValueError(f"unexpected block {b.kind} after the front matter")
+    out.append("\\end{document}\n")
+    return "".join(out)
+
+
+def run_xelatex(doc: Doc, out_pdf: Path, workdir: Path, tool: str = "xelatex") -> None:
+    src = workdir / f"{doc.seed}_{tool}.tex"
+    src.write_text((ieeetran_source if tool == "ieeetran" else latex_source)(doc), encoding="utf-8")
     env = dict(os.environ, SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH, FORCE_SOURCE_DATE="1")
     for _ in range(2):  # second run settles hyperref's outlines / aux
         r = subprocess.run(
@@ -359,14 +441,14 @@ def run_xelatex(doc: Doc, out_pdf: Path, workdir: Path) -> None:
         )
         if r.returncode != 0:
             raise RuntimeError(f"xelatex failed on {src}:\n{r.stdout[-3000:]}")
-    log = (workdir / f"{doc.seed}_xelatex.log").read_text(encoding="utf-8", errors="replace")
+    log = (workdir / f"{doc.seed}_{tool}.log").read_text(encoding="utf-8", errors="replace")
     missing = sorted(set(re.findall(r"Missing character: There is no (.) ", log)))
     if missing:
         raise RuntimeError(f"{src.name}: font {STYLES[doc.seed].latex_font} lacks {missing}")
     overfull = len(re.findall(r"^Overfull \\hbox", log, re.M))
     if overfull:
         print(f"    note: {overfull} overfull line(s) in {src.name}", file=sys.stderr)
-    shutil.copyfile(workdir / f"{doc.seed}_xelatex.pdf", out_pdf)
+    shutil.copyfile(workdir / f"{doc.seed}_{tool}.pdf", out_pdf)
 
 
 # ---------------------------------------------------------------- LibreOffice Writer (flat ODF)
@@ -667,7 +749,8 @@ def ground_truth(pdf: Path, doc: Doc, tool: str, version: str) -> dict:
     refs = [e for pi in sorted(doc.lists) for e in doc.lists[pi].entries]
     spans = [p for pi in where for p in where[pi]]
     style = STYLES[doc.seed]
-    label = {"thebibliography": "[n]", "enumerate": "n."}[style.numbered_list] if tool == "xelatex" else "n."
+    latex_list = "thebibliography" if tool == "ieeetran" else style.numbered_list
+    label = {"thebibliography": "[n]", "enumerate": "n."}[latex_list] if tool != "writer" else "n."
     return {
         "pdf": pdf.name,
         "tool": tool,
@@ -689,8 +772,8 @@ def ground_truth(pdf: Path, doc: Doc, tool: str, version: str) -> dict:
                 "heading": rl.heading,
                 "entries": len(rl.entries),
                 "numbering": (
-                    ("thebibliography" if style.numbered_list == "thebibliography" else "enumerate")
-                    if tool == "xelatex"
+                    latex_list
+                    if tool != "writer"
                     else "auto-numbered list"
                 )
                 if rl.numbered
@@ -707,11 +790,12 @@ def ground_truth(pdf: Path, doc: Doc, tool: str, version: str) -> dict:
 
 
 def tool_version(tool: str) -> str:
-    exe = {"xelatex": "xelatex", "writer": "soffice"}[tool]
+    exe = {"xelatex": "xelatex", "ieeetran": "xelatex", "writer": "soffice"}[tool]
     if shutil.which(exe) is None:
         hint = {
             "xelatex": "apt-get install texlive-xetex texlive-lang-cyrillic texlive-latex-extra "
             "texlive-fonts-recommended fonts-cmu fonts-paratype",
+            "ieeetran": "apt-get install texlive-xetex texlive-lang-cyrillic texlive-publishers fonts-cmu",
             "writer": "apt-get install libreoffice-writer-nogui fonts-liberation2",
         }[tool]
         raise SystemExit(f"error: {exe} not found on PATH; {tool} fixtures need it ({hint})")
@@ -721,6 +805,7 @@ def tool_version(tool: str) -> str:
 
 def check_fonts(tools: list[str], seeds: list[str]) -> None:
     want = {STYLES[s].latex_font for s in seeds} if "xelatex" in tools else set()
+    want |= {"CMU Serif"} if "ieeetran" in tools else set()
     want |= {WRITER_FONT} if "writer" in tools else set()
     if not want:
         return
@@ -737,7 +822,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=Path, default=REPO.parent / "shared" / "seeds")
     parser.add_argument("--out", type=Path, default=REPO / "tests" / "fixtures" / "typeset")
-    parser.add_argument("--tools", default="xelatex,writer", help="comma-separated: xelatex, writer")
+    parser.add_argument(
+        "--tools", default="xelatex,ieeetran,writer", help="comma-separated: xelatex, ieeetran, writer"
+    )
     parser.add_argument("--only", default=None, help="comma-separated seed numbers, e.g. 000,002")
     parser.add_argument("--keep-sources", type=Path, default=None, help="also keep the .tex/.fodt here")
     args = parser.parse_args(argv)
@@ -746,7 +833,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     tools = [t.strip() for t in args.tools.split(",") if t.strip()]
     for t in tools:
-        if t not in ("xelatex", "writer"):
+        if t not in ("xelatex", "ieeetran", "writer"):
             parser.error(f"unknown tool {t}")
     files = sorted(f for f in args.seeds.glob("*.txt") if f.name[:3] in STYLES)
     if args.only:
@@ -754,7 +841,11 @@ def main(argv: list[str] | None = None) -> int:
     versions = {t: tool_version(t) for t in tools}
     check_fonts(tools, [f.name[:3] for f in files])
     args.out.mkdir(parents=True, exist_ok=True)
-    runners = {"xelatex": run_xelatex, "writer": run_writer}
+    runners = {
+        "xelatex": run_xelatex,
+        "ieeetran": lambda doc, pdf, work: run_xelatex(doc, pdf, work, "ieeetran"),
+        "writer": run_writer,
+    }
     with tempfile.TemporaryDirectory(prefix="kb_typeset_") as tmp:
         work = Path(tmp)
         for f in files:
