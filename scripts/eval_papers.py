@@ -15,9 +15,11 @@ normalising):
   container  equal, or one contains the other and covers ≥ 60% of its words (a subtitle more or less)
   volume, issue, year, pages   equal once spaces are removed and dashes unified
 
-    python scripts/eval_papers.py [--show dev] [--no-ocr] [--json FILE]
+    python scripts/eval_papers.py [--show dev|extra-dev] [--extra-dir FOLDER] [--no-ocr] [--json FILE]
 
 `--show dev` lists every dev paper's mismatches; the test split is only ever printed as figures.
+`--extra-dir` adds the split extra-dev: the gold_extra/ files that label their paper's front matter
+(a "front" record), their PDFs in FOLDER.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ from kb.store import db  # noqa: E402
 
 GOLD_DIR = REPO / "scripts" / "data" / "gold_real"
 REAL_DIR = REPO.parent / "shared" / "corpus" / "real"
+EXTRA_GOLD = REPO / "scripts" / "data" / "gold_extra"  # more dev papers: files with a "front" record
+SPLITS = ("dev", "extra-dev", "test")
 FIELDS = ("title", "authors", "container", "volume", "issue", "year", "pages")
 
 
@@ -138,6 +142,21 @@ def match(gold: list[dict], ours: list[dict]) -> list[tuple[dict, dict | None]]:
     return [(g, out.get(i)) for i, g in enumerate(gold)]
 
 
+def load_extra(extra_dir: Path | None) -> list[tuple[Path, dict]]:
+    """gold_extra files that label their paper's front matter, as one-paper gold files (split
+    extra-dev) whose PDFs are in extra_dir."""
+    if extra_dir is None:
+        return []
+    found = []
+    for path in sorted(EXTRA_GOLD.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("front"):
+            paper = {**data["front"], "pdf_page": 1}
+            found.append((path, {"file": data["file"], "split": "extra-dev", "dir": str(extra_dir),
+                                 "scope": "whole file", "papers": [paper]}))
+    return found
+
+
 def load_gold() -> list[tuple[Path, dict]]:
     found = []
     for path in sorted(GOLD_DIR.glob("*.json")):
@@ -166,12 +185,12 @@ def kb_papers(pdf: Path, work: Path, use_ocr: bool) -> tuple[list[dict], int, st
     return papers, n_pages, failure
 
 
-def evaluate(use_ocr: bool, show: str | None) -> dict:
-    totals = {s: {"gold": 0, "found": 0, "invented": 0, "files": 0, **{f: 0 for f in FIELDS}} for s in ("dev", "test")}
+def evaluate(use_ocr: bool, show: str | None, extra_dir: Path | None = None) -> dict:
+    totals = {s: {"gold": 0, "found": 0, "invented": 0, "files": 0, **{f: 0 for f in FIELDS}} for s in SPLITS}
     with tempfile.TemporaryDirectory() as tmp:
-        for path, gold in load_gold():
+        for path, gold in load_gold() + load_extra(extra_dir):
             split = gold["split"]
-            pdf = REAL_DIR / gold.get("file", path.stem + ".pdf")
+            pdf = Path(gold.get("dir", REAL_DIR)) / gold.get("file", path.stem + ".pdf")
             if not pdf.exists():
                 print(f"skipped {path.name}: {pdf} not found", file=sys.stderr)
                 continue
@@ -189,16 +208,16 @@ def evaluate(use_ocr: bool, show: str | None) -> dict:
             t["invented"] += sum(1 for k in ours if not any(k is h for h in hit))
             for g, k in matched:
                 if k is None:
-                    if show == split == "dev":
+                    if show == split:
                         print(f"{pdf.name} p.{g['start']}: NOT FOUND {g['title']!r}"
                               + (f" (ingest failed: {failure})" if failure else ""))
                     continue
                 for f in FIELDS:
                     ok = field_ok(f, g, k)
                     t[f] += ok
-                    if show == split == "dev" and not ok:
+                    if show == split and not ok:
                         print(f"{pdf.name} p.{g['start']} {f}: gold {_brief(g, f)!r} kb {_brief(k, f)!r}")
-            if show == split == "dev":
+            if show == split:
                 for k in ours:
                     if not any(k is h for h in hit):
                         print(f"{pdf.name} p.{k['start']}: INVENTED {k['title']!r}")
@@ -214,8 +233,10 @@ def _brief(record: dict, field: str):
 def report(totals: dict) -> str:
     lines = ["| split | files | papers found / gold | invented | title | all authors | container | volume | issue "
              "| year | pages |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    for split in ("dev", "test"):
+    for split in SPLITS:
         t = totals[split]
+        if not t["files"]:
+            continue
         n = t["found"]
         pct = [f"{100 * t[f] / n:.0f}%" if n else "—" for f in FIELDS]
         lines.append(f"| {split} | {t['files']} | {t['found']} / {t['gold']} | {t['invented']} | " + " | ".join(pct) + " |")
@@ -224,11 +245,12 @@ def report(totals: dict) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--show", choices=["dev"], help="list the dev papers' mismatches (never test)")
+    ap.add_argument("--show", choices=["dev", "extra-dev"], help="list the dev papers' mismatches (never test)")
+    ap.add_argument("--extra-dir", type=Path, help="folder holding the PDFs of gold_extra/ (adds the extra-dev split)")
     ap.add_argument("--no-ocr", action="store_true", help="do not OCR image-only pages")
     ap.add_argument("--json", type=Path, help="also write the counts as JSON")
     args = ap.parse_args()
-    totals = evaluate(not args.no_ocr, args.show)
+    totals = evaluate(not args.no_ocr, args.show, args.extra_dir)
     print(report(totals))
     print("(field figures are shares of the papers found; a field is right when both sides are null too)")
     if args.json:

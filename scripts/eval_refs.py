@@ -234,7 +234,7 @@ def _e2e_cases(source: str) -> list[tuple[Path, list[dict], bool]]:
     return cases
 
 
-def score_e2e(source: str, methods: list[str], cache: dict) -> dict[str, Score]:
+def score_e2e(source: str, methods: list[str], cache: dict, per_pdf: bool = False) -> dict[str, Score]:
     scores = {m: Score(FIELDS) for m in methods}
     for pdf, gold, whole in _e2e_cases(source):
         if pdf not in cache:
@@ -242,6 +242,9 @@ def score_e2e(source: str, methods: list[str], cache: dict) -> dict[str, Score]:
         lists = cache[pdf]
         flat = [e for lst in lists for e in lst]
         matched = match_entries([g["raw"] for g in gold], flat)
+        if per_pdf:
+            extra = f", {len(flat) - len(matched)} spurious" if whole else ""
+            print(f"  {source} {pdf.name}: {len(matched)}/{len(gold)} found{extra}")
         for m in methods:
             parsed = []
             for lst in lists:
@@ -287,6 +290,7 @@ def main() -> None:
     ap.add_argument("--errors", help="print mistakes of this method (SOURCE:METHOD[:FIELD])")
     ap.add_argument("--json", type=Path)
     ap.add_argument("--extra-dir", type=Path, help="folder holding the PDFs of gold_extra/")
+    ap.add_argument("--per-pdf", action="store_true", help="entries found per PDF (end-to-end sources)")
     args = ap.parse_args()
     global EXTRA_DIR
     if args.extra_dir:
@@ -301,7 +305,7 @@ def main() -> None:
                         source == "extra-dev" and not EXTRA_DIR.exists():
                     print(f"{source}: skipped (its PDFs are not there)")
                     continue
-                results[source] = score_e2e(source, methods, cache)
+                results[source] = score_e2e(source, methods, cache, args.per_pdf)
             else:
                 results[source] = {m: score_strings(source, m) for m in methods}
     report(results, args.fields)

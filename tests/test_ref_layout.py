@@ -346,6 +346,23 @@ def test_author_notes_and_dates_after_a_list_are_not_entries(tmp_path, numbered)
     assert [_norm(e) for e in lists[0]] == RU
 
 
+def test_author_biographies_after_a_list_without_a_heading_are_not_entries(tmp_path):
+    """Magazines and transactions print the authors' biographies straight after the references."""
+    sheet = Sheet()
+    flow = Flow(sheet)
+    flow.front()
+    flow.para(BODY_EN, size=10)
+    flow.heading("References")
+    for ref in APA:
+        flow.entry(ref, size=9, style="hanging", hang=12)
+    flow.para("Anna Roe is a professor of management at the University of Leeds. She received a PhD in "
+              "economics from the University of Warwick in 2009.", size=9)
+    flow.para("Marc P. Dupont (M'05) received the M.Sc. degree from the University of Lyon in 2012 and is now "
+              "a research scientist with the Institute of Regional Economics.", size=9)
+    lists = _entries(sheet.save(tmp_path / "bios_en.pdf"))
+    assert [_norm(e) for e in lists[0]] == [_norm(r) for r in APA]
+
+
 def test_unnumbered_list_followed_by_the_english_abstract(tmp_path):
     """The English title, abstract and keywords after a list (another size, bold) are not entries."""
     sheet = Sheet()

@@ -129,9 +129,30 @@ def _list_label(p: Paragraph) -> int | None:
 _APPENDIX = re.compile(r"^(?:[A-ZА-Я]\.?\s+)?(?:appendix|appendices|приложени[еяи])\b", re.IGNORECASE)
 
 
+_NAME_WORD = r"(?:[A-Z][a-z'’-]+|[A-Z]\.(?:-?[A-Z]\.)?|\([A-Z][\w ]{0,20}\))"
+_BIOGRAPHY = re.compile(
+    rf"^(?!The\s)(?:(?:Dr|Prof)\.?\s+)?{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,4}}(?:\s*\([^)]{{1,30}}\))?,?\s+"
+    r"(?:is|was|has\s+been|received|joined|holds|earned|graduated|obtained)\b"
+    r"(?=.{0,200}?\b(?:professor|student|scientist|researcher|engineer|director|lecturer|fellow|"
+    r"degree|Ph\.?\s?D|[BM]\.?\s?Sc?\b|candidate|postdoc|head|manager|consultant|member|chair|major))"
+    r"|^[А-ЯЁ][а-яё-]+\s+(?:[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+|[А-ЯЁ]\.\s?[А-ЯЁ]\.)\s*[,–—-]\s*"
+    r"(?:кандидат|доктор|канд\.|д-р|аспирант|магистрант|студент|доцент|профессор|(?:старший\s+)?преподаватель|"
+    r"научный\s+сотрудник|заведующ)",
+    re.DOTALL)
+
+
+def is_biography(text: str) -> bool:
+    """A note about an author ("Jane Roe is a professor of ...", "Иванова Анна Сергеевна, кандидат
+    экономических наук ..."), as journals print them after the references, headed or not."""
+    return bool(_BIOGRAPHY.match(text.strip()))
+
+
 def is_back_matter(p: Paragraph) -> bool:
-    """A paragraph that ends a reference list: author notes, a received date, an appendix heading."""
+    """A paragraph that ends a reference list: author notes, a received date, an appendix heading,
+    an author's biography."""
     text = p.text.strip()
+    if is_biography(text):
+        return True
     if len(text) >= 150:
         return False
     return bool(_BACK_MATTER.match(text)) or (bool(_APPENDIX.match(text)) and (p.bold or len(text) < 40)
