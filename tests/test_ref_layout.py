@@ -439,6 +439,76 @@ def test_two_column_list_under_a_full_width_table(tmp_path):
     assert [_norm(e) for e in lists[0]] == RU
 
 
+def test_heading_in_the_entries_own_font_right_above_them(tmp_path):
+    """'References' set in the list's own type, no space and no bold to set it apart, the first entry
+    right under it; the paper's DOI and 'Cite this article as: ...' after the last entry."""
+    sheet = Sheet()
+    flow = Flow(sheet)
+    flow.front()
+    flow.para(BODY_EN, size=10)
+    flow._line(0, "References", 9)
+    for n, ref in enumerate(APA, 1):
+        flow.entry(ref, size=9, label=f"{n}.", style="hanging", hang=14)
+    flow._line(-8, "doi:10.1186/1472-6963-14-1", 9)
+    flow.para("Cite this article as: Morozova and Ivanova: Cooperation of small firms in a region. "
+              "Journal of Small Business 2024, 5:12.", size=9, indent=-8)
+    lists = _entries(sheet.save(tmp_path / "plain_heading.pdf"))
+    assert [[_norm(e) for e in x] for x in lists] == [[_norm(r) for r in APA]]
+
+
+def test_right_aligned_bare_numbers_beside_two_columns(tmp_path):
+    """Numbers without a full stop, right-aligned in the margin of each of two columns (one digit
+    starts later than two), the entries' lines all at the column edge; the list turns a column."""
+    sheet = Sheet()
+    flow = Flow(sheet, columns=[(75, 215), (324, 215)], bottom=700)
+    flow.front(body=BODY_EN[:300])
+    flow.heading("REFERENCES", size=10)
+    refs = APA + RU + APA
+    for n, ref in enumerate(refs, 1):
+        width = FONT["r"].text_length(str(n), fontsize=7.5)
+        flow.entry(ref, size=7.5, label=str(n), style="block", label_x=-8 - width)
+    lists = _entries(sheet.save(tmp_path / "bare_numbers.pdf"))
+    assert [_norm(e) for e in lists[0]] == [_norm(r) for r in refs]
+
+
+def test_labels_near_the_top_and_bottom_edge_are_no_page_numbers(tmp_path):
+    """A long numbered list over pages with numbered footers: the labels of the entries nearest the
+    page edges stand where page numbers stand, but beside their entries."""
+    sheet = Sheet()
+    flow = Flow(sheet, top=58, bottom=790)
+    flow.front()
+    flow.heading("References")
+    refs = (APA * 6)[:40]
+    for n, ref in enumerate(refs, 1):
+        flow.entry(ref, size=9, label=f"{n}.", style="block", label_x=-20)
+    pdf = sheet.save(tmp_path / "edges.pdf", footer="Journal of Small Business, 2024, vol. 5")
+    assert len(pymupdf.open(pdf)) >= 2
+    lists = _entries(pdf)
+    assert [_norm(e) for e in lists[0]] == [_norm(r) for r in refs]
+
+
+def test_a_tables_reference_column_is_no_list_heading(tmp_path):
+    """'Reference' heading the first column of a table (the studies a review compares) is a cell."""
+    sheet = Sheet()
+    flow = Flow(sheet)
+    flow.front()
+    for k, row in enumerate([("Reference", "Year of", "Age group", "Country", "Method"),
+                             ("", "publication", "", "", ""),
+                             ("Choe YH", "1999", "10-17", "South Korea", "Histology"),
+                             ("Chen LH", "2005", "17-72", "China", "UBT"),
+                             ("Russo", "2002", "20-40", "Italy", "Serology")]):
+        for x, cell in zip((60, 160, 240, 340, 450), row, strict=True):
+            if cell:
+                sheet.text(x, 240 + 10 * k, cell, 8)
+    flow.y = 310
+    flow.para(BODY_EN, size=10)
+    flow.heading("References")
+    for n, ref in enumerate(APA, 1):
+        flow.entry(ref, size=9, label=f"{n}.", style="hanging", hang=14)
+    lists = _entries(sheet.save(tmp_path / "table_column.pdf"))
+    assert [[_norm(e) for e in x] for x in lists] == [[_norm(r) for r in APA]]
+
+
 # --- the typeset fixtures ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", sorted(p.stem for p in FIXTURES.glob("*.json")))

@@ -19,6 +19,7 @@ from kb.errors import IngestError
 from kb.ingest import ocr
 from kb.ingest.model import Document, Line, LineBox, Paragraph
 from kb.ingest.text import (
+    REF_HEADING,
     Lexicon,
     clean_line,
     fix_mojibake,
@@ -195,6 +196,7 @@ def split_margins(pages: list[list[Line]], heights: list[float]) -> tuple[list[l
     margins: list[list[dict]] = []
     for idx, (lines, h, outer) in enumerate(zip(pages, heights, wide, strict=True)):
         kept, removed = [], []
+        running_lines = []
         for i, ln in enumerate(lines):
             if _in_margin(ln, h):
                 running = bool(_PAGE_NUMBER.match(ln.text)) or keys[_margin_key(ln.text)] >= repeat
@@ -202,6 +204,11 @@ def split_margins(pages: list[list[Line]], heights: list[float]) -> tuple[list[l
                 running = i in outer and exact[ln.text] >= repeat \
                     and (sum(c.isalpha() for c in ln.text) >= 3 or "№" in ln.text) \
                     and not _NOT_RUNNING.match(ln.text)
+            running_lines.append(running)
+        body = [ln for ln, running in zip(lines, running_lines, strict=True) if not running]
+        for ln, running in zip(lines, running_lines, strict=True):
+            if running and _labels_a_line(ln, body):
+                running = False
             if running:
                 removed.append({"text": ln.text, "where": "top" if ln.y0 < h / 2 else "bottom",
                                 "y": round(ln.y0, 1), "x": round(ln.x0, 1), "size": ln.size})
@@ -211,6 +218,13 @@ def split_margins(pages: list[list[Line]], heights: list[float]) -> tuple[list[l
         kept_pages.append(kept)
         margins.append(sorted(removed, key=lambda m: (m["y"], m["x"])))
     return kept_pages, margins, numbers
+
+
+def _labels_a_line(ln: Line, body: list[Line]) -> bool:
+    """A number in the margin zone that is the label of body text just right of it on its row
+    (the first or last entry of a list on a page), not a page number (beside a running title)."""
+    return _label_alone(ln) and any(
+        _same_row(ln, o) and 0 <= o.x0 - ln.x1 < 3 * ln.size for o in body)
 
 
 _EXPLICIT_NUMBER = [
@@ -306,7 +320,12 @@ def _find_gutter(lines: list[Line]) -> float | None:
     if not ok.any():
         return None
     balance = np.minimum(on_left, on_right)
-    score = np.where(ok, crossing * 10_000 - balance, np.iinfo(np.int64).max)
+    # the widest white strip first: a list's numbers standing apart from their entries leave a
+    # narrower gap between them than the gutter does
+    left_edge = np.where(x1[None, :] <= xs + 1, x1[None, :], -np.inf).max(axis=1)
+    right_edge = np.where(x0[None, :] >= xs - 1, x0[None, :], np.inf).min(axis=1)
+    white = np.floor(np.clip(right_edge - left_edge, 0, 1000) / 2)
+    score = np.where(ok, crossing * 10_000_000 - white * 10_000 - balance, np.iinfo(np.int64).max)
     best = np.flatnonzero(score == score.min())
     run = best[best - best[0] == np.arange(len(best))]  # the first run of equal best: take its middle
     return float(xs[int(run[len(run) // 2]), 0])
@@ -319,7 +338,10 @@ def order_lines(lines: list[Line]) -> list[Line]:
     """
     lines = _by_rows(lines)
     table = _table_rows(lines)
-    free = [ln for ln in lines if id(ln) not in table] if table else lines
+    for ln in lines:
+        ln.table = id(ln) in table
+    # a list's numbers standing apart from their entries say nothing of where the columns are
+    free = [ln for ln in lines if id(ln) not in table and not _label_alone(ln)]
     gutter = _find_gutter(free)
     if gutter is None:
         _set_column_edges(lines)
@@ -341,7 +363,10 @@ def order_lines(lines: list[Line]) -> list[Line]:
         band_right.clear()
 
     for ln in lines:
-        if (ln.x0 < gutter - 1 and ln.x1 > gutter + 1) or id(ln) in table:
+        if _label_alone(ln) and id(ln) not in table:  # a label goes with the column of its entry
+            (band_right if ln.x1 > gutter else band_left).append(ln)
+            columns[1 if ln.x1 > gutter else 0].append(ln)
+        elif (ln.x0 < gutter - 1 and ln.x1 > gutter + 1) or id(ln) in table:
             flush(before_wide=True)
             ordered.append(ln)
             columns[2].append(ln)
@@ -357,15 +382,29 @@ def order_lines(lines: list[Line]) -> list[Line]:
     return _merge_row_pieces(ordered)
 
 
+_LABEL_ALONE = re.compile(r"^(?:\[\d{1,3}\]|\d{1,3}[.)]?)$")
+
+
+def _label_alone(ln: Line) -> bool:
+    """A list label that the PDF stores as a line of its own ('17', '[4]', '5.')."""
+    return len(ln.text) <= 5 and bool(_LABEL_ALONE.match(ln.text))
+
+
 def _more_gutters(lines: list[Line], gutter: float) -> list[float]:
     """All gutters of a page of three or more columns: the first one, and one more found in the
     lines on either side of it (a magazine's three columns); [gutter] for two columns."""
     found = [gutter]
     for side in ([ln for ln in lines if ln.x1 <= gutter + 1], [ln for ln in lines if ln.x0 >= gutter - 1]):
         inner = _find_gutter(side)
-        if inner is not None:
+        if inner is not None and all(_holds_text([ln for ln in side if keep(ln)]) for keep in (
+                lambda ln, g=inner: ln.x1 <= g + 1, lambda ln, g=inner: ln.x0 >= g - 1)):
             found.append(inner)
     return sorted(found)
+
+
+def _holds_text(lines: list[Line]) -> bool:
+    """A column of text, not the labels of a list whose numbers stand apart from their entries."""
+    return bool(lines) and statistics.median(ln.width / ln.size for ln in lines) > 6
 
 
 def _order_columns(lines: list[Line], gutters: list[float], table: set[int]) -> list[Line]:
@@ -375,7 +414,11 @@ def _order_columns(lines: list[Line], gutters: list[float], table: set[int]) -> 
     band: list[list[Line]] = [[] for _ in range(len(gutters) + 1)]
     columns: list[list[Line]] = [[] for _ in range(len(gutters) + 2)]
     for ln in lines:
-        if id(ln) in table or any(ln.x0 < g - 1 and ln.x1 > g + 1 for g in gutters):
+        if _label_alone(ln) and id(ln) not in table:
+            k = sum(ln.x1 > g for g in gutters)
+            band[k].append(ln)
+            columns[k].append(ln)
+        elif id(ln) in table or any(ln.x0 < g - 1 and ln.x1 > g + 1 for g in gutters):
             for col in band:
                 ordered.extend(col)
                 col.clear()
@@ -437,8 +480,8 @@ def _table_rows(lines: list[Line]) -> set[int]:
     tabular = [len(row) >= 4 and cells(row) >= 4 for row in rows]
     out: set[int] = set()
     for k, row in enumerate(rows):
-        near = [j for j in (k - 1, k + 1) if 0 <= j < len(rows) and tabular[j]
-                and abs(rows[j][0].y0 - row[0].y0) < 4 * row[0].size]
+        near = [j for j in (k - 2, k - 1, k + 1, k + 2) if 0 <= j < len(rows) and tabular[j]
+                and abs(rows[j][0].y0 - row[0].y0) < 4 * row[0].size]  # a header's second line between
         if tabular[k] and near:
             out.update(id(ln) for ln in row)
     return out
@@ -522,6 +565,8 @@ def _starts_paragraph(prev: Line, ln: Line, pitch: float) -> bool:
         return False  # a word broken at the line end continues, whatever the font does
     if prev.bold != ln.bold or abs(prev.size - ln.size) > 0.6 or _LABEL_START.match(ln.text):
         return True
+    if _list_heading_alone(prev) or _list_heading_alone(ln):
+        return True  # "References" on a line of its own, in no other font than its list
     same_flow = ln.page == prev.page and abs(left - p_left) < 5 and 0 < ln.y0 - prev.y0
     ends_sentence = prev.text.endswith(_TERMINAL)
     short_prev = prev.x1 < p_right - 2.5 * prev.size
@@ -546,6 +591,12 @@ def _starts_paragraph(prev: Line, ln: Line, pitch: float) -> bool:
     if ends_sentence and ln.text[:1].isupper() and _is_list_item(ln.text):
         return True
     return ends_sentence and short_prev
+
+
+def _list_heading_alone(ln: Line) -> bool:
+    """A short line that is a reference-list heading and nothing else."""
+    return (ln.text[:1].isupper() or ln.text[:1].isdigit()) and ln.x1 < ln.col_right - 2.5 * ln.size \
+        and bool(REF_HEADING.match(ln.text))
 
 
 def _centered(ln: Line) -> bool:
@@ -574,7 +625,7 @@ def _make_paragraph(lines: list[Line], lexicon: Lexicon) -> Paragraph:
     centered = all(ln.x0 > left + 2 * ln.size and abs((ln.x0 - left) - (right - ln.x1)) < 2 * ln.size
                    for ln in lines)
     return Paragraph(
-        text=text, page_marks=marks, bold=all(ln.bold for ln in lines),
+        text=text, page_marks=marks, bold=all(ln.bold for ln in lines), table=all(ln.table for ln in lines),
         size=max(ln.size for ln in lines), centered=centered, n_lines=len(lines),
         lines=[LineBox(min(start, len(text)), ln.x0, ln.y0, ln.x1, ln.y1, ln.size, ln.page, ln.col_left, ln.col_right)
                for ln, start in zip(lines, starts, strict=True)],

@@ -33,6 +33,7 @@ class Line:
     page: int = 0
     col_left: float = 0.0  # typical left edge of the column this line sits in
     col_right: float = 0.0
+    table: bool = False  # a cell of a table row
 
     @property
     def width(self) -> float:
@@ -63,6 +64,7 @@ class Paragraph:
     size: float = 0.0
     centered: bool = False
     n_lines: int = 1
+    table: bool = False  # every line a cell of a table row ('Reference' over a table's first column)
     lines: list[LineBox] = field(default_factory=list, repr=False, compare=False)  # empty for text files
 
     @property

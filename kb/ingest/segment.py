@@ -16,20 +16,13 @@ from kb.ingest import lang as langid
 from kb.ingest import papermeta, titles
 from kb.ingest.model import Document, Paper, Paragraph, Section
 from kb.ingest.persons import byline_names, strip_affiliation
+from kb.ingest.text import REF_HEADING
 
 _UP = "A-ZА-ЯЁІЇЄҐЎ"
 _LO = "a-zа-яёіїєґўʼ'’"
 UDC_START = re.compile(r"^(?:УДК|UDC|UDK|ӘОЖ)\s*:?\s*(?=\d)", re.IGNORECASE)
 _UDC_CODE = re.compile(r"(?:УДК|UDC|UDK|ӘОЖ)\s*:?\s*([0-9][0-9.:/()+\-–\"' ]*[0-9)])", re.IGNORECASE)
 DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>\]]+)")
-_REF_HEADING = re.compile(
-    r"^(?:\d{1,2}\.?\s*)?(?:список\s+(?:использованн(?:ых|ой)\s+|цитируем(?:ых|ой)\s+)?"
-    r"(?:литературы|источников|літератури|джерел)|список\s+використаних\s+(?:джерел|літератури)|"
-    r"библиографический\s+список|бібліографічний\s+список|литература|література|источники|"
-    r"references?|bibliography|works\s+cited|literature(?:\s+cited)?|reference\s+list|"
-    r"cited\s+literature|sources)\s*[:.]?\s*$",
-    re.IGNORECASE,
-)
 _ABSTRACT = re.compile(r"^(?:abstract|аннотация|анотація|annotation|резюме|summary)\s*[.:—–-]?\s*",
                        re.IGNORECASE)
 _KEYWORDS = re.compile(r"^(?:key\s*words|keywords|index\s+terms|ключевые\s+слова|ключові\s+слова)"
@@ -98,7 +91,7 @@ def _is_title_like(p: Paragraph, body_size: float) -> bool:
 
 
 def is_reference_heading(p: Paragraph) -> bool:
-    return len(p.text) < 70 and bool(_REF_HEADING.match(p.text.strip()))
+    return len(p.text) < 70 and not p.table and bool(REF_HEADING.match(p.text.strip()))
 
 
 _BACK_MATTER = re.compile(
@@ -109,9 +102,11 @@ _BACK_MATTER = re.compile(
     r"финансирование|funding|конфликт\s+интересов|conflicts?\s+of\s+interests?|competing\s+interests?|"
     r"disclosure\s+statement|declaration\s+of\s+(?:competing\s+)?interests?|data\s+availability(?:\s+statement)?|"
     r"author\s+contributions?|вклад\s+авторов|orcid|"
-    r"приложени[ея](?:\s+[А-ЯA-Z0-9]{1,2})?|appendix(?:\s+[A-Z0-9]{1,2})?)\s*[.:]?\s*$"
-    r"|^(?:для\s+цитирования|for\s+citation|cite\s+this\s+article|how\s+to\s+cite(?:\s+this\s+article)?)\s*:"
-    r"|^(?:(?:статья|рукопись|материал)\s+)?(?:поступил[аи]?|надійшла)\s+(?:в\s+редакцию\s*|до\s+редакції\s*)?"
+    r"приложени[ея](?:\s+[А-ЯA-Z0-9]{1,2})?|appendix(?:\s+[A-Z0-9]{1,2})?)\s*[.:]?\s*$",
+    re.IGNORECASE)
+# "Поступила в редакцию 12.03.2024", "Received 19 July 2013; accepted ...": dates, at any length
+_RECEIVED = re.compile(
+    r"^(?:(?:статья|рукопись|материал)\s+)?(?:поступил[аи]?|надійшла)\s+(?:в\s+редакцию\s*|до\s+редакції\s*)?"
     r"[:.]?\s*[«\"]?\d"
     r"|^(?:дата\s+поступления(?:\s+статьи)?|received|manuscript\s+received|article\s+received|submitted)"
     r"\b[\s:]*(?:\d|[A-Z][a-z]+\s+\d|on\b)",
@@ -147,11 +142,17 @@ def is_biography(text: str) -> bool:
     return bool(_BIOGRAPHY.match(text.strip()))
 
 
+# "Cite this article as: ...", after the paper's own DOI on the line before it or not.
+_CITE_THIS = re.compile(
+    r"^(?:(?:doi\s*:?\s*)?10\.\d{4,9}/\S+\s+)?(?:для\s+цитирования|for\s+citation|"
+    r"cite\s+this\s+article(?:\s+as)?|how\s+to\s+cite(?:\s+this\s+article)?)\s*:", re.IGNORECASE)
+
+
 def is_back_matter(p: Paragraph) -> bool:
     """A paragraph that ends a reference list: author notes, a received date, an appendix heading,
-    an author's biography."""
+    an author's biography, the paper's own citation line."""
     text = p.text.strip()
-    if is_biography(text):
+    if is_biography(text) or _CITE_THIS.match(text) or _RECEIVED.match(text):
         return True
     if len(text) >= 150:
         return False

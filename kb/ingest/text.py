@@ -37,6 +37,17 @@ def clean_line(text: str) -> str:
     return text + SOFT_HYPHEN if trailing_soft and text else text
 
 
+# The heading of a reference list, alone: "Список литературы", "References", "7. Bibliography".
+REF_HEADING = re.compile(
+    r"^(?:\d{1,2}\.?\s*)?(?:список\s+(?:использованн(?:ых|ой)\s+|цитируем(?:ых|ой)\s+)?"
+    r"(?:литературы|источников|літератури|джерел)|список\s+використаних\s+(?:джерел|літератури)|"
+    r"библиографический\s+список|бібліографічний\s+список|литература|література|источники|"
+    r"references?|bibliography|works\s+cited|literature(?:\s+cited)?|reference\s+list|"
+    r"cited\s+literature|sources)\s*[:.]?\s*$",
+    re.IGNORECASE,
+)
+
+
 def fix_mojibake(text: str) -> str:
     """Undo cp1251 text that a font without ToUnicode handed over as Latin-1 ("Àííîòàöèÿ")."""
     try:

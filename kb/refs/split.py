@@ -308,7 +308,24 @@ def _paragraph_entries(text: str) -> list[Entry]:
         if para.strip():
             out.append(Entry(None, _clean(para), offset))
         offset += len(para) + 1
-    return out
+    return _bare_number_labels(out)
+
+
+_BARE_NUMBER = re.compile(r"^(\d{1,3})\s+(?=\S)")
+
+
+def _bare_number_labels(entries: list[Entry]) -> list[Entry]:
+    """Entries set apart by the layout that begin '1 ', '2 ', '3 ' ...: numbers without a full
+    stop or brackets, standing in the margin. When nearly all entries carry them, counting up from
+    1, they are the labels."""
+    numbers = [m.group(1) if (m := _BARE_NUMBER.match(e.raw)) else None for e in entries]
+    counted = sum(n is not None and int(n) == k for k, n in enumerate(numbers, 1))
+    if len(entries) < 3 or numbers[0] != "1" or counted < 0.8 * len(entries):
+        return entries
+    for e, n in zip(entries, numbers, strict=True):
+        if n is not None:
+            e.n, e.raw = n, e.raw[len(n):].lstrip()
+    return entries
 
 
 def section_entries(paragraphs: list[Paragraph]) -> list[Entry]:
@@ -451,7 +468,8 @@ def _indent_layout(rows: list[_Row]) -> tuple[str | None, list[tuple[_Row, bool]
         prev = None
         for r in group:
             rel, em = r.box.x0 - left, r.box.size
-            level = "m" if rel < 0.5 * em else "i" if 0.8 * em <= rel <= 6 * em else None
+            # right-aligned labels start a one-digit number half an em after a two-digit one
+            level = "m" if rel < 0.7 * em else "i" if 0.8 * em <= rel <= 6 * em else None
             above = prev if prev is not None and 0 < r.box.y0 - prev.box.y0 < 2.5 * em else None
             levels.append((r, level, above))
             prev = r
