@@ -293,6 +293,15 @@ def _tex_front(block: Block) -> str:
     raise ValueError(k)
 
 
+_FRONT_KINDS = ("udc", "title", "authors", "position", "affiliation", "email", "abstract", "keywords")
+
+
+def front_and_rest(paper: Paper) -> tuple[list[Block], list[Block]]:
+    """A paper's front-matter blocks and the blocks after them (all of them for a fragment)."""
+    front = [b for b in paper.blocks if b.kind in _FRONT_KINDS]
+    return front, (paper.blocks[len(front) :] if paper.title is not None else paper.blocks)
+
+
 def latex_source(doc: Doc) -> str:
     style = STYLES[doc.seed]
     title = next((p.title for p in doc.papers if p.title), "")
@@ -311,13 +320,7 @@ def latex_source(doc: Doc) -> str:
         out.append(f"\\begin{{{lang}}}\n" if lang == "english" else "\\selectlanguage{russian}\n")
         if paper.title is not None and pi:
             out.append("\\par\\bigskip\n")
-        front = [
-            b
-            for b in paper.blocks
-            if b.kind
-            in ("udc", "title", "authors", "position", "affiliation", "email", "abstract", "keywords")
-        ]
-        rest = paper.blocks[len(front) :] if paper.title is not None else paper.blocks
+        front, rest = front_and_rest(paper)
         if paper.title is not None:
             out.extend(_tex_front(b) for b in front)
             out.append("\\medskip\n")
@@ -386,13 +389,7 @@ def ieeetran_source(doc: Doc) -> str:
     for pi, paper in enumerate(doc.papers):
         lang = "russian" if _is_russian(paper) else "english"
         out.append("\\selectlanguage{" + lang + "}\n")
-        front = [
-            b
-            for b in paper.blocks
-            if b.kind
-            in ("udc", "title", "authors", "position", "affiliation", "email", "abstract", "keywords")
-        ]
-        rest = paper.blocks[len(front) :] if paper.title is not None else paper.blocks
+        front, rest = front_and_rest(paper)
         if paper.title is not None:
             if pi:
                 out.append("\\clearpage\n")
