@@ -302,6 +302,24 @@ def front_and_rest(paper: Paper) -> tuple[list[Block], list[Block]]:
     return front, (paper.blocks[len(front) :] if paper.title is not None else paper.blocks)
 
 
+def _tex_body(blocks: list[Block], heading, reflist) -> list[str]:
+    """The body blocks after a paper's front matter: headings as `heading(text)` makes them, the
+    reference list (at its heading block) as `reflist()` makes it."""
+    out = []
+    for b in blocks:
+        if b.kind == "heading":
+            out.append(heading(b.text))
+        elif b.kind == "para":
+            out.append(tex(b.text) + "\n\n")
+        elif b.kind == "caption":
+            out.append(_tex_figure(b.text))
+        elif b.kind == "refheading":
+            out.append(reflist())
+        elif b.kind != "ref":
+            raise ValueError(f"unexpected block {b.kind} after the front matter")
+    return out
+
+
 def latex_source(doc: Doc) -> str:
     style = STYLES[doc.seed]
     title = next((p.title for p in doc.papers if p.title), "")
@@ -325,21 +343,8 @@ def latex_source(doc: Doc) -> str:
             out.extend(_tex_front(b) for b in front)
             out.append("\\medskip\n")
         out.append("\\begin{multicols}{2}\n")
-        in_refs = False
-        for b in rest:
-            if b.kind == "heading":
-                out.append("\\sechead{" + tex(b.text) + "}\n")
-            elif b.kind == "para":
-                out.append(tex(b.text) + "\n\n")
-            elif b.kind == "caption":
-                out.append(_tex_figure(b.text))
-            elif b.kind == "refheading":
-                out.append(_tex_reflist(doc.lists[pi], style))
-                in_refs = True
-            elif b.kind == "ref":
-                assert in_refs
-            else:
-                raise ValueError(f"unexpected block {b.kind} after the front matter")
+        out += _tex_body(rest, lambda t: "\\sechead{" + tex(t) + "}\n",
+                         lambda pi=pi: _tex_reflist(doc.lists[pi], style))
         out.append("\\end{multicols}\n")
         if lang == "english":
             out.append("\\end{english}\n")
@@ -372,6 +377,20 @@ def _small_caps(text: str) -> str:
     return " ".join(words)
 
 
+def _ieee_reflist(rl: RefList, pi: int) -> str:
+    if rl.numbered:
+        width = "9" * len(rl.entries[-1]["n"])
+        items = "\n".join(rf"\bibitem{{r{pi}x{e['n']}}} {tex(e['raw'])}" for e in rl.entries)
+        return (
+            "{\\renewcommand{\\refname}{" + _small_caps(rl.heading) + "}\n"
+            "\\begin{thebibliography}{" + width + "}\n" + items + "\n\\end{thebibliography}}\n"
+        )
+    items = "\n".join(  # the class's unnumbered form: its heading, hanging paragraphs
+        r"\noindent\hangindent=1.5em\hangafter=1 " + tex(e["raw"]) + r"\par" for e in rl.entries
+    )
+    return "\\section*{" + _small_caps(rl.heading) + "}\n{\\footnotesize\n" + items + "\n\\par}\n"
+
+
 def ieeetran_source(doc: Doc) -> str:
     """The seed as an IEEE conference paper: the class's own two columns, small-caps numbered
     \\section headings ("I. ВВЕДЕНИЕ"), its thebibliography ([n] labels in a hanging margin,
@@ -396,29 +415,8 @@ def ieeetran_source(doc: Doc) -> str:
             out.append("\\twocolumn[{\\begin{@twocolumnfalse}\n")
             out.extend(_tex_front(b) for b in front)
             out.append("\\medskip\\end{@twocolumnfalse}}]\n")
-        for b in rest:
-            if b.kind == "heading":
-                out.append("\\section{" + _small_caps(b.text) + "}\n")
-            elif b.kind == "para":
-                out.append(tex(b.text) + "\n\n")
-            elif b.kind == "caption":
-                out.append(_tex_figure(b.text))
-            elif b.kind == "refheading":
-                rl = doc.lists[pi]
-                if rl.numbered:
-                    width = "9" * len(rl.entries[-1]["n"])
-                    items = "\n".join(rf"\bibitem{{r{pi}x{e['n']}}} {tex(e['raw'])}" for e in rl.entries)
-                    out.append(
-                        "{\\renewcommand{\\refname}{" + _small_caps(rl.heading) + "}\n"
-                        "\\begin{thebibliography}{" + width + "}\n" + items + "\n\\end{thebibliography}}\n"
-                    )
-                else:  # the class's unnumbered form: its heading, hanging paragraphs
-                    items = "\n".join(
-                        r"\noindent\hangindent=1.5em\hangafter=1 " + tex(e["raw"]) + r"\par" for e in rl.entries
-                    )
-                    out.append("\\section*{" + _small_caps(rl.heading) + "}\n{\\footnotesize\n" + items + "\n\\par}\n")
-            elif b.kind != "ref":
-                raise ValueError(f"unexpected block {b.kind} after the front matter")
+        out += _tex_body(rest, lambda t: "\\section{" + _small_caps(t) + "}\n",
+                         lambda pi=pi: _ieee_reflist(doc.lists[pi], pi))
     out.append("\\end{document}\n")
     return "".join(out)
 
