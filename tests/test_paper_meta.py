@@ -16,7 +16,8 @@ from conftest import REAL_DIR, cli_json, run_cli
 from kb import library
 from kb.ingest.extract import explicit_page_number, extract
 from kb.ingest.persons import byline_names, parse_person
-from kb.ingest.segment import split_papers
+from kb.ingest.segment import names_in, split_papers
+from kb.ingest.text import clean_line
 from kb.ingest.titles import is_banner
 from kb.ingest.venue import from_citation, from_line
 from kb.store import db
@@ -53,6 +54,10 @@ BODY_EN = ("Small and medium enterprises adopt digital technologies more slowly 
     ("Бочкарев Николай Алексеевич", "Бочкарев", "Николай Алексеевич"),
     ("Николай Алексеевич Бочкарев", "Бочкарев", "Николай Алексеевич"),
     ("Md Ali Babar", "Babar", "Md Ali"),
+    ("H. Sebastian Seung", "Seung", "H. Sebastian"),
+    ("Md. Shahanur Alam", "Alam", "Md. Shahanur"),
+    ("K. Ravi ACHARYA", "Acharya", "K. Ravi"),
+    ("J. van der Berg", "van der Berg", "J."),
 ])
 def test_names_split_into_family_and_given(printed, family, given):
     parsed = parse_person(printed)
@@ -82,10 +87,58 @@ def test_author_lines(line, names):
     "МАТЕРИАЛЫ К КЛАССИФИКАЦИИ ОСТЕПНЁННЫХ ЛУГОВ", "ВСПОМИНАЯ СВОИХ УЧИТЕЛЕЙ", "Disk-Based Storage for Scalable Video",
     "Citation-informed Transformers", "Natural Language Processing Group", "Saint-Petersburg, Russia",
     "Monolingual Machine Translation for Paraphrase Generation", "Part I", "JOHN SMITH",
-    "Confluent Preorder Parsing", "Segregating Planners and Their Environments",
+    "Confluent Preorder Parsing", "Segregating Planners and Their Environments", "Google, Inc.", "Research Article",
 ])
 def test_titles_and_places_are_not_author_lines(line):
-    assert byline_names(line) == []
+    assert byline_names(line) == [] and names_in(line) == []
+
+
+@pytest.mark.parametrize(("printed", "clean"), [
+    ("Zolt\u00b4an Gy\u00a8ongyi", "Zoltán Gyöngyi"), ("Zolt\u00b4 an", "Zoltán"), ("Dvo\u02c7r\u00b4ak", "Dvořák"), ("Go\u00b4mez", "Gómez"), ("I\u02dcnigo", "Iñigo"),
+    ("company\u00b4s", "company\u00b4s"), ("x \u00b4 1", "x \u00b4 1"),
+])
+def test_spacing_accents_of_tex_fonts_go_back_on_their_letter(printed, clean):
+    assert clean_line(printed) == clean
+
+
+def _author_cell(page, x, y, name, lines, size=11):
+    _write(page, x, y, name, size, bold=True)
+    for k, line in enumerate(lines, 1):
+        _write(page, x, y + k * 12, line, 9)
+
+
+def test_authors_printed_as_a_grid_of_cells(tmp_path):
+    """Each author a block of name, affiliation, e-mail; two side by side, a third in a row below; the
+    abstract starts under the block in the left column."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    _write(page, 120, 70, "Learning Relations from the Web", 16, bold=True)
+    _author_cell(page, 100, 110, "Razvan C. Bunescu", ["Department of Computer Sciences", "razvan@cs.utexas.edu"])
+    _author_cell(page, 340, 110, "Raymond J. Mooney", ["University of Texas at Austin", "mooney@cs.utexas.edu"])
+    _author_cell(page, 220, 160, "Ann Smith", ["Google, Inc.", "ann@google.com"])
+    _write(page, 57, 220, "Abstract", 11, bold=True)
+    y = _body(page, 236, BODY_EN, width=48)
+    _write(page, 57, y + 12, "Related Work", 11, bold=True)
+    doc.save(tmp_path / "grid.pdf")
+    (paper,) = split_papers(extract(tmp_path / "grid.pdf", use_ocr=False))
+    assert paper.authors == ["Razvan C. Bunescu", "Raymond J. Mooney", "Ann Smith"]
+
+
+def test_one_paragraph_joining_the_cells_of_a_row(tmp_path):
+    """Two names on one row with their e-mails far to the right: the lines are read apart."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    _write(page, 120, 70, "Noisy Matrix Decomposition via Convex Relaxation", 14)
+    for k, (name, mail) in enumerate([("Alekh Agarwal", "alekh@eecs.berkeley.edu"),
+                                      ("Sahand Negahban", "sahand_n@eecs.berkeley.edu")]):
+        _write(page, 57, 110 + 12 * k, name, 10)
+        _write(page, 390, 110 + 12 * k, mail, 10)
+    _write(page, 57, 140, "Department of EECS, University of California, Berkeley, CA 94720, USA", 9)
+    _write(page, 260, 170, "Abstract", 12)
+    _body(page, 190, BODY_EN)
+    doc.save(tmp_path / "row.pdf")
+    (paper,) = split_papers(extract(tmp_path / "row.pdf", use_ocr=False))
+    assert paper.authors == ["Alekh Agarwal", "Sahand Negahban"]
 
 
 # --- banners, venue lines, page numbers ---------------------------------------------------------
@@ -217,7 +270,19 @@ def test_banner_above_title_and_page_of_footers(tmp_path):
     assert [(a["family"], a["given"]) for a in paper.authors_parsed] == [
         ("Smith", "John"), ("O'Neil", "Mary"), ("de Veciana", "Gustavo")]
     assert paper.venue["container"] == "Journal of Small Business Studies" and paper.venue["volume"] is None
-    assert paper.page_range == "1–3"
+    assert paper.page_range is None  # "Page 2 of 3" counts the file's pages: an article-numbered journal
+    assert doc.labels_count_pages
+
+
+def test_venue_from_a_running_head_that_cites_the_paper(tmp_path):
+    pdf = make_journal_pdf(tmp_path / "bmc.pdf", header="Smith et al. Journal of Small Business Studies 2021, 7:12",
+                           body=BODY_EN, footer=lambda n, total: f"Page {n} of {total}", first_page=1, banner=None,
+                           title="Cooperation of small firms in the digital economy",
+                           authors="John Smith, Mary O'Neil and Gustavo de Veciana")
+    doc = extract(pdf, use_ocr=False)
+    (paper,) = split_papers(doc)
+    assert paper.venue["container"] == "Journal of Small Business Studies" and paper.venue["volume"] == "7"
+    assert paper.year == 2021 and paper.page_range is None
 
 
 def test_no_printed_numbers_no_page_range(tmp_path):

@@ -11,6 +11,7 @@ import re
 import statistics
 from collections import Counter
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pymupdf
@@ -253,36 +254,57 @@ def page_labels(doc: pymupdf.Document | None, n_pages: int, numbers: dict[int, l
     return read_page_labels(doc, n_pages, numbers, margins)[0]
 
 
+class Labels(NamedTuple):
+    """Page labels, whether they were printed, and whether they count the document's own pages
+    ('Page 3 of 9', '2/16': an article-numbered journal's pagination, not a range in a volume)."""
+
+    labels: list[str]
+    printed: bool
+    counted: bool = False
+
+
 def read_page_labels(doc: pymupdf.Document | None, n_pages: int, numbers: dict[int, list[int]],
-                     margins: list[list[dict]] | None = None) -> tuple[list[str], bool]:
+                     margins: list[list[dict]] | None = None) -> Labels:
     """Printed page labels and whether they were printed: the PDF's own labels, else numbers
     read in the margins, else 1..n (not printed).
 
-    A footer that states its number ('Page 3 of 9', '3 | Journal') is read first. Other margin
+    A footer that states its number ('Page 3 of 9', '3 | Journal') is read first, and wins over
+    PDF labels that disagree with it (what the reader sees is what gets cited). Other margin
     numbers count only when they advance with the pages (a year in a footer does not); a page
     before the first printed number (a download cover) gets an empty label.
     """
+    stated, counted = {}, False
+    for idx, page in enumerate(margins or []):
+        found = [(explicit_page_number(m["text"]), _counts_pages(m["text"])) for m in page]
+        found = [x for x in found if x[0] is not None]
+        if found:
+            stated[idx] = found[0][0]
+            counted = counted or found[0][1]
+    offsets = Counter(num - idx for idx, num in stated.items())
+    agreed = offsets.most_common(1)[0] if offsets else None
+    if agreed is None or agreed[1] < max(2, len(stated) // 2):
+        agreed, counted = None, False
     if doc is not None:
         try:
             labels = [doc[i].get_label() for i in range(n_pages)]
         except Exception:
             labels = []
-        if labels and all(labels) and len(set(labels)) == n_pages and labels != [str(i + 1) for i in range(n_pages)]:
-            return labels, True
-    stated = {}
-    for idx, page in enumerate(margins or []):
-        found = [explicit_page_number(m["text"]) for m in page]
-        found = [x for x in found if x is not None]
-        if found:
-            stated[idx] = found[0]
-    offsets = Counter(num - idx for idx, num in stated.items())
-    if not offsets or offsets.most_common(1)[0][1] < max(2, len(stated) // 2):
-        offsets = Counter(num - idx for idx, nums in numbers.items() for num in set(nums))
+        if labels and all(labels) and len(set(labels)) == n_pages and labels != [str(i + 1) for i in range(n_pages)] \
+                and (agreed is None or all(labels[i] == str(i + agreed[0]) for i in stated if i < n_pages)):
+            return Labels(labels, True)
+    offsets = Counter({agreed[0]: agreed[1]}) if agreed else \
+        Counter(num - idx for idx, nums in numbers.items() for num in set(nums))
     if offsets:
         offset, support = offsets.most_common(1)[0]
         if support >= max(2, len(numbers) // 3) and offset > -n_pages:
-            return [str(i + offset) if i + offset >= 1 else "" for i in range(n_pages)], True
-    return [str(i + 1) for i in range(n_pages)], False
+            return Labels([str(i + offset) if i + offset >= 1 else "" for i in range(n_pages)], True, counted)
+    return Labels([str(i + 1) for i in range(n_pages)], False)
+
+
+def _counts_pages(text: str) -> bool:
+    """'Page 3 of 9', '3 / 9': a number out of the document's total."""
+    text = re.sub(r"\s+", " ", text).strip()
+    return any(p.search(text) for p in _EXPLICIT_NUMBER[:2])
 
 
 # --- reading order ------------------------------------------------------------------------
@@ -679,11 +701,12 @@ def _extract_open_pdf(doc: pymupdf.Document, path: Path, use_ocr: bool) -> Docum
     body_pages, margins, numbers = split_margins(raw_pages, heights)
     ordered = [order_lines(lines) for lines in body_pages]
     meta = {k: v for k, v in (doc.metadata or {}).items() if v}
-    labels, printed = read_page_labels(doc, doc.page_count, numbers, margins)
+    labels, printed, counted = read_page_labels(doc, doc.page_count, numbers, margins)
     removed = Counter(m["text"] for page in margins for m in page if not _PAGE_NUMBER.match(m["text"]))
     return Document(
         path=str(path), n_pages=doc.page_count,
         page_labels=labels or [str(i + 1) for i in range(doc.page_count)], labels_printed=printed,
+        labels_count_pages=counted,
         paragraphs=build_paragraphs(ordered), margin_texts=[t for t, _ in removed.most_common()],
         margins=margins, metadata=meta, ocr_pages=ocr_pages, empty_pages=empty_pages, warnings=warnings,
     )

@@ -91,6 +91,7 @@ class Document:
     margin_texts: list[str] = field(default_factory=list)  # running headers/footers removed
     margins: list[list[dict]] = field(default_factory=list)  # per page: the removed lines (text, where, y, x, size)
     labels_printed: bool = False  # page_labels were printed (PDF labels or margin numbers), not 1..n
+    labels_count_pages: bool = False  # printed as 'Page 3 of 9': the file's own count, not a range in a volume
     metadata: dict = field(default_factory=dict)
     ocr_pages: list[int] = field(default_factory=list)
     empty_pages: list[int] = field(default_factory=list)  # no usable text and no OCR

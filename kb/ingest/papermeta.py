@@ -125,8 +125,9 @@ def _front_texts(paper: Paper) -> tuple[list[str], list[str]]:
 
 
 def _label_range(doc: Document, paper: Paper) -> str | None:
-    """The printed page range from page labels, when labels were printed (not counted 1..n)."""
-    if not doc.labels_printed or paper.last_page >= len(doc.page_labels):
+    """The printed page range from page labels, when labels were printed (not counted 1..n) and are
+    not the file's own count ('Page 3 of 9': an article-numbered journal has no page range)."""
+    if not doc.labels_printed or doc.labels_count_pages or paper.last_page >= len(doc.page_labels):
         return None
     first, last = doc.page_labels[paper.first_page], doc.page_labels[paper.last_page]
     if not first or not last:

@@ -48,6 +48,7 @@ _NOT_NAME = re.compile(
     r"reasoning|planning|understanding|matching|clustering|ranking|training|testing|making|group|inc|ltd|llc|corporation|company|press|россия|russia|"
     r"университет|институт|академия|кафедра|факультет|лаборатория|аннотация|введение|статья|journal)$",
     re.IGNORECASE)
+_COMPANY = {"inc", "ltd", "corp", "llc", "gmbh", "plc", "ооо", "оао", "зао", "пао"}
 _JOINERS = {"and", "и", "та", "і", "und", "et"}
 _NOT_NAME_ENDING = re.compile(r"(?:[a-z]tions?|[a-z]sions?|ness|ities|ology|ologies|ysis|yses|isms?|ances|ences|"
                               r"ние|ния|ция|ции|ость|ости)$", re.IGNORECASE)
@@ -103,6 +104,8 @@ def is_name(printed: str) -> bool:
     toks = [t.rstrip(",") for t in toks if t != ","]
     if not 1 <= len(toks) <= 5 or re.search(r"\d|@|[()«»\"/:]", printed):
         return False
+    if any(t.lower().rstrip(".,") in _COMPANY for t in toks):
+        return False  # "Google, Inc.": a company's suffix is not an initial
     words = [t for t in toks if not _is_initial(t) and t.lower() not in PARTICLES and t.lower() not in _SUFFIXES]
     if not words or any(not _WORD.match(w) or _NOT_NAME.match(w.rstrip(".")) for w in words):
         return False
@@ -132,9 +135,12 @@ def parse_person(printed: str) -> dict | None:
         if _is_initial(toks[-1]) and not _is_initial(toks[0]):  # Петрова И. С.
             cut = initials[0]
             family, given = toks[:cut], toks[cut:]
-        elif initials[0] == 0 and "." in toks[0]:  # И. С. Петрова, M.A.B. Md Ali: all after the initials
+        elif initials[0] == 0 and "." in toks[0]:  # И. С. Петрова; H. Sebastian Seung: given names go on
             cut = max(i for i in initials if all(j in initials for j in range(i + 1))) + 1
-            family, given = toks[cut:], toks[:cut]
+            family, rest = _full_names(toks[cut:]) if len(toks) - cut > 1 else (toks[cut:], [])
+            if all(t.lower() in PARTICLES for t in rest):  # J. van der Berg
+                family, rest = rest + family, []
+            given = toks[:cut] + rest
         else:  # Daniel S. Weld / Gustavo de Veciana / Soraya CM Leal-Bertioli
             family, given = _western(toks)
     else:

@@ -14,8 +14,9 @@ from functools import lru_cache
 
 from kb.ingest import lang as langid
 from kb.ingest import papermeta, titles
+from kb.ingest.bylines import grid_authors, paragraph_names
 from kb.ingest.model import Document, Paper, Paragraph, Section
-from kb.ingest.persons import byline_names, strip_affiliation
+from kb.ingest.persons import byline_names, is_name, strip_affiliation
 from kb.ingest.text import REF_HEADING
 
 _UP = "A-ZА-ЯЁІЇЄҐЎ"
@@ -74,7 +75,7 @@ def _find_names(text: str) -> tuple[str, ...]:
             names.append(part)
         i += 1
     if not names and len(text.split()) <= 12:
-        loose = [p.strip() for p in parts if _GIVEN_SURNAME.match(p.strip())]
+        loose = [p.strip() for p in parts if _GIVEN_SURNAME.match(p.strip()) and is_name(p.strip())]
         if loose and sum(len(n.split()) for n in loose) >= 0.7 * len(re.findall(rf"[{_UP}{_LO}]+", text)):
             names = loose
     return tuple(names)
@@ -193,6 +194,11 @@ def names_in(text: str) -> list[str]:
     return general if len(general) > len(found) else found
 
 
+def _byline_part(text: str) -> list[str]:
+    """Names of an author line that may end in its affiliation."""
+    return names_in(_split_author_affiliation(text)[0])
+
+
 def _split_author_affiliation(text: str) -> tuple[str, str | None]:
     """'Иванов И. И., студ.Витебский университет' -> authors part, affiliation part."""
     m = _STRONG_AFFIL.search(text)
@@ -227,6 +233,7 @@ def parse_front(paras: list[Paragraph], body_size: float, running: frozenset[str
                         end = max(end, j + 1)
                         break
             i = max(i, end)
+    f.authors = grid_authors(paras, f.authors, _byline_part)
     return f, i
 
 
@@ -255,6 +262,9 @@ def _walk_front(paras: list[Paragraph], body_size: float, running: frozenset[str
             f.keywords = [k.strip(" .") for k in re.split(r"[;,]", _KEYWORDS.sub("", text)) if k.strip(" .")]
         elif _ABSTRACT.match(text) and n_words > 8:
             f.abstract, f.abstract_para = _ABSTRACT.sub("", text), p
+        elif f.title is not None and not f.authors and n_words < 40 and (names := paragraph_names(p, _byline_part)):
+            f.authors = names
+            f.affiliation = f.affiliation or _split_author_affiliation(text)[1]
         elif _EMAIL.search(text) and n_words < 12:
             pass
         elif _COPYRIGHT.match(text) and n_words < 15:
@@ -263,10 +273,6 @@ def _walk_front(paras: list[Paragraph], body_size: float, running: frozenset[str
             f.authors += names_in(_COPYRIGHT.sub("", text))
         elif titles.is_banner(text, running) and n_words <= 6 and not names_in(text):
             pass  # RESEARCH ARTICLE, Open Access, Научная статья, a rubric
-        elif f.title is not None and not f.authors and names_in(_split_author_affiliation(text)[0]) and n_words < 40:
-            names_part, affil = _split_author_affiliation(text)
-            f.authors = names_in(names_part)
-            f.affiliation = f.affiliation or affil
         elif f.title is None and _is_title_like(p, body_size) and not names_in(text) \
                 and sum(c.isalpha() for c in text) >= 3:
             f.title = text

@@ -25,12 +25,58 @@ _TRANS = str.maketrans(_CHAR_MAP)
 _SPACES = re.compile(r"[ ]{2,}")
 SOFT_HYPHEN = "\u00ad"
 
+# Spacing accents that old TeX fonts hand over as a character of their own beside the letter
+# ("Zolt´an Gy¨ongyi", "Go´mez"): put back on their letter as the precomposed character.
+_ACCENTS = {"\u00b4": "\u0301", "\u00a8": "\u0308", "`": "\u0300", "\u02c6": "\u0302", "\u02dc": "\u0303",
+            "\u02c7": "\u030c", "\u02da": "\u030a", "\u02d8": "\u0306", "\u02dd": "\u030b", "\u02d9": "\u0307"}
+_SPACING_ACCENT = re.compile(r"(?P<pre>[A-Za-z\u0131])?(?P<acc>[\u00b4\u00a8`\u02c6\u02dc\u02c7\u02da\u02d8\u02dd\u02d9])"
+                             r"(?P<post>(?(pre) ?)[A-Za-z\u0131])?")
+_VOWELS = set("aeiouyAEIOUY\u0131")
+
+
+def _on(letter: str, accent: str) -> str | None:
+    out = unicodedata.normalize("NFC", ("i" if letter == "\u0131" else letter) + _ACCENTS[accent])
+    return out if len(out) == 1 else None
+
+
+def _compose(m: re.Match) -> str:
+    pre, acc, post = m["pre"] or "", m["acc"], (m["post"] or "").lstrip()
+    before = m.string[m.start() - 1] if m.start() > 0 else " "
+    if not pre and not (before.isspace() or before.isalpha() or before in "(-"):
+        return m[0]  # an accent glued to a digit or a sign: not a letter's
+    after = m.string[m.end():m.end() + 1]
+    if acc in "\u00b4`" and pre and post in ("s", "t", "d", "m") and not after.isalpha():
+        return m[0]  # company´s: an acute typed for an apostrophe
+    if m["post"] and m["post"].startswith(" ") and post not in _VOWELS:
+        return m[0]
+    # the letter it sits on: a caron mostly on a consonant (č, ř), a tilde on n, the others on a vowel (á, ö)
+    if acc == "\u02c7" or (acc == "\u02dc" and post in "nN"):
+        order = [("post", post), ("pre", pre)]
+    elif acc == "\u02dc" and pre in "nN":
+        order = [("pre", pre), ("post", post)]
+    elif post in _VOWELS or pre not in _VOWELS:
+        order = [("post", post), ("pre", pre)]
+    else:
+        order = [("pre", pre), ("post", post)]
+    for side, letter in order:
+        if letter and (composed := _on(letter, acc)):
+            return composed + post if side == "pre" else pre + composed
+    return m[0]
+
+
+def join_accents(text: str) -> str:
+    """'Gy¨ongyi' -> 'Gyöngyi', 'Go´mez' -> 'Gómez', 'Zolt´ an' -> 'Zoltán'; an accent beside no letter
+    stays, and so does an acute typed for an apostrophe ('company´s')."""
+    if not any(c in _ACCENTS for c in text):
+        return text
+    return _SPACING_ACCENT.sub(_compose, text)
+
 
 def clean_line(text: str) -> str:
     """Clean one extracted line; a soft hyphen at the end is kept so the joiner can see it."""
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    text = text.translate(_TRANS)
+    text = join_accents(text.translate(_TRANS))
     trailing_soft = text.rstrip().endswith(SOFT_HYPHEN)
     text = text.replace(SOFT_HYPHEN, "")
     text = _SPACES.sub(" ", text).strip()

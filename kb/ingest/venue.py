@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from functools import lru_cache
 
 from kb.ingest.persons import byline_names
+from kb.refs.parse import parse_reference
 
 FIELDS = ("container", "volume", "issue", "publisher", "place")
 
@@ -250,6 +251,24 @@ def _find_title(text: str, title: str) -> int | None:
     return where[end - 1] + 1
 
 
+def self_citation(text: str, families: list[str]) -> Venue | None:
+    """A running line that cites the paper itself, led by its first author ('Datta et al. Journal of
+    Trauma Management & Outcomes 2010, 4:1', 'Webb et al. (2017), PeerJ Comput. Sci., DOI ...'),
+    read by the reference parser. An article number ('4:1') is not a page range."""
+    text = _norm(text)
+    if not families or not families[0] or not text.casefold().startswith(families[0].casefold()):
+        return None
+    if len(text) > 250 or not _YEAR_RE.search(text):
+        return None
+    ref = parse_reference(text)
+    container = _clean_container(ref.container) if ref.container else None
+    if not container:
+        return None
+    year = int(ref.year) if ref.year and ref.year.isdigit() else None
+    pages = ref.pages if ref.pages and "–" in ref.pages else None
+    return Venue(container=container, volume=ref.volume, issue=ref.issue, year=year, pages=pages, doi=ref.doi)
+
+
 def is_citation(text: str) -> bool:
     return bool(_CITATION.match(text))
 
@@ -314,6 +333,9 @@ def for_paper(texts_before_title: list[str], front_texts: list[str], margin_text
         if is_citation(text) or (text in texts_before_title and title and _find_title(text, title) is not None):
             v.fill(from_citation(text, title))
     for text in margin_texts:
+        if cited := self_citation(text, families):
+            v.fill(cited)
+            continue
         if is_running_head(text, title, families) and not numbering(text).issue and not numbering(text).volume:
             continue
         v.fill(from_line(text))
