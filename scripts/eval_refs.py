@@ -13,7 +13,7 @@ End to end (kb reads the PDF, finds the lists, splits them, parses every entry):
   xelatex, ieeetran, writer
                    the seed texts typeset by XeLaTeX (article, IEEEtran) and LibreOffice
                    (tests/fixtures/typeset)
-  extra-dev      12 more real papers' lists (gold_extra/; entry texts only; --extra-dir FOLDER)
+  extra-dev      22 more real papers' lists (gold_extra/, --extra-dir FOLDER): every entry, and its fields
   pymupdf        the bundled sample corpus (corpus/), the seed texts rendered by kb's own renderer
 
 A field counts when the parsed value equals the labelled one after normalising case, spaces,
@@ -210,11 +210,11 @@ def _e2e_cases(source: str) -> list[tuple[Path, list[dict], bool]]:
             if lst["source"].startswith("real:"):
                 by_pdf[lst["source"][5:]] += [{"raw": e, "fields": rows[e]["fields"]} for e in lst["entries"]]
         cases = [(REAL_DIR / name, refs, False) for name, refs in sorted(by_pdf.items()) if (REAL_DIR / name).exists()]
-    elif source == "extra-dev":  # entry texts only (no fields): finding and splitting
+    elif source == "extra-dev":  # fields where labelled (None: the entry text only, finding and splitting)
         for f in sorted(GOLD_EXTRA.glob("*.json")):
             g = json.loads(f.read_text(encoding="utf-8"))
             if (EXTRA_DIR / g["file"]).exists():
-                refs = [{"raw": e["raw"], "fields": {}} for lst in g["lists"] for e in lst["entries"]]
+                refs = [{"raw": e["raw"], "fields": e.get("fields")} for lst in g["lists"] for e in lst["entries"]]
                 cases.append((EXTRA_DIR / g["file"], refs, True))
     elif source == "pymupdf":  # the bundled sample corpus, rendered by kb's own test renderer
         rows = {r["raw"]: r for r in _jsonl("refs_dev.jsonl")}
@@ -255,13 +255,16 @@ def score_e2e(source: str, methods: list[str], cache: dict, per_pdf: bool = Fals
             sc = scores[m]
             sc.gold += len(gold)
             sc.found += len(matched)
+            labelled = all(g["fields"] is not None for g in gold)
             for i, g in enumerate(gold):
                 j = matched.get(i)
-                sc.add(g["fields"], parsed[j] if j is not None else None, g["raw"])
+                if g["fields"] is not None:
+                    sc.add(g["fields"], parsed[j] if j is not None else None, g["raw"])
             if whole:
                 for j in set(range(len(flat))) - set(matched.values()):
                     sc.spurious += 1
-                    sc.add(None, parsed[j], flat[j])
+                    if labelled:
+                        sc.add(None, parsed[j], flat[j])
     return scores
 
 

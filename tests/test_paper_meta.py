@@ -94,7 +94,8 @@ def test_titles_and_places_are_not_author_lines(line):
 
 
 @pytest.mark.parametrize(("printed", "clean"), [
-    ("Zolt\u00b4an Gy\u00a8ongyi", "Zoltán Gyöngyi"), ("Zolt\u00b4 an", "Zoltán"), ("Dvo\u02c7r\u00b4ak", "Dvořák"), ("Go\u00b4mez", "Gómez"), ("I\u02dcnigo", "Iñigo"),
+    ("Zolt\u00b4an Gy\u00a8ongyi", "Zoltán Gyöngyi"), ("Zolt\u00b4 an", "Zoltán"), ("Dvo\u02c7r\u00b4ak", "Dvořák"), ("Go\u00b4mez", "Gómez"), ("C\u20ddThe Authors", "©The Authors"),
+    ("the 28 th Conference", "the 28th Conference"), ("I\u02dcnigo", "Iñigo"),
     ("company\u00b4s", "company\u00b4s"), ("x \u00b4 1", "x \u00b4 1"),
 ])
 def test_spacing_accents_of_tex_fonts_go_back_on_their_letter(printed, clean):
@@ -169,6 +170,10 @@ def test_a_rubric_printed_as_running_head_is_a_banner():
     ("Доклады ТУСУРа, № 1 (25), часть 2, июнь 2012", ("Доклады ТУСУРа", None, "1 (25)", 2012)),
     ("Вестник УлГТУ 3/2016", ("Вестник УлГТУ", None, "3", 2016)),
     ("PLOS ONE | https://doi.org/10.1371/journal.pone.0197919", ("PLOS ONE", None, None, None)),
+    ("International Psychogeriatrics (2014), 26:1, 147–154", ("International Psychogeriatrics", "26", "1", 2014)),
+    ("Clinical Science (2014) 126, 305–313 (Printed in Great Britain)", ("Clinical Science", "126", None, 2014)),
+    ("Postgrad Med J 2010;86(4):272-278. doi:10.1136/pgmj.2009.089987", ("Postgrad Med J", "86", "4", 2010)),
+    ("To appear in OSDI 2006", ("OSDI", None, None, 2006)),
 ])
 def test_venue_lines(line, expected):
     v = from_line(line)
@@ -176,7 +181,8 @@ def test_venue_lines(line, expected):
 
 
 @pytest.mark.parametrize("line", ["Экономика и гуманитарные науки", "June 13, 2018",
-                                  "CHANG AND ZAKHOR: DISK-BASED STORAGE FOR SCALABLE VIDEO", "Секция 2. Экономика"])
+                                  "CHANG AND ZAKHOR: DISK-BASED STORAGE FOR SCALABLE VIDEO", "Секция 2. Экономика",
+                                  "©The Authors Journal compilation ©2014 Biochemical Society"])
 def test_rubrics_dates_and_running_titles_name_no_venue(line):
     assert from_line(line) is None
 

@@ -112,9 +112,11 @@ def _merge_same_row(lines: list[Line]) -> list[Line]:
         prev = merged[-1] if merged else None
         # trailing spaces are inside a piece's box: the gap a reader sees is wider ('предприятия  ' | 'Наука')
         blank = 0.25 * prev.size * (len(prev.text) - len(prev.text.rstrip())) if prev is not None else 0.0
-        if (prev is not None and abs(prev.y1 - ln.y1) < 0.4 * ln.size and 0 <= ln.x0 - prev.x1 + blank < 0.8 * ln.size
+        if (prev is not None and abs(prev.y1 - ln.y1) < 0.4 * ln.size
+                and 0 <= ln.x0 - prev.x1 + blank < 0.8 * min(ln.size, prev.size)
                 and not prev.text.rstrip().endswith(("-", "\u00ad"))):
-            # one visual line stored in pieces; a wider gap, or a piece ending in a hyphen, is a column edge
+            # one visual line stored in pieces; a wider gap (in the smaller type: a drop cap beside a
+            # column is not its line), or a piece ending in a hyphen, is a column edge
             gap = "" if prev.text.endswith(" ") or ln.text.startswith(" ") else " "
             prev.text = prev.text + gap + ln.text
             prev.x1 = max(prev.x1, ln.x1)

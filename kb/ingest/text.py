@@ -31,6 +31,7 @@ _ACCENTS = {"\u00b4": "\u0301", "\u00a8": "\u0308", "`": "\u0300", "\u02c6": "\u
             "\u02c7": "\u030c", "\u02da": "\u030a", "\u02d8": "\u0306", "\u02dd": "\u030b", "\u02d9": "\u0307"}
 _SPACING_ACCENT = re.compile(r"(?P<pre>[A-Za-z\u0131])?(?P<acc>[\u00b4\u00a8`\u02c6\u02dc\u02c7\u02da\u02d8\u02dd\u02d9])"
                              r"(?P<post>(?(pre) ?)[A-Za-z\u0131])?")
+_ORDINAL = re.compile(r"(?<![\d.,])(\d{1,3}) (st|nd|rd|th)\b")
 _VOWELS = set("aeiouyAEIOUY\u0131")
 
 
@@ -77,6 +78,9 @@ def clean_line(text: str) -> str:
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     text = join_accents(text.translate(_TRANS))
+    text = _ORDINAL.sub(r"\1\2", text)  # "the 28 th Conference": a superscript ordinal set apart
+    if "\u20dd" in text:  # TeX's ©: a C under an enclosing circle, or the circle alone
+        text = re.sub("[Cc]?\u20dd", "©", text)
     trailing_soft = text.rstrip().endswith(SOFT_HYPHEN)
     text = text.replace(SOFT_HYPHEN, "")
     text = _SPACES.sub(" ", text).strip()

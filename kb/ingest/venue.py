@@ -22,6 +22,10 @@ _VOLUME = re.compile(r"(?<![\w.])(?:vol(?:ume)?\.?|т(?:ом)?\.|том|t\.|band
 _ISSUE = re.compile(r"(?<![\w.])(?:no\.?|nos\.?|number|num\.|issue|iss\.|№|n°|вып(?:уск)?\.?|выпуск|issue\s+no\.?)"
                     r"\s*(\d{1,4}(?:\s*[-–/]\s*\d{1,4})?(?:\s*\(\d{1,4}\))?)", re.IGNORECASE)
 _VOL_ISSUE = re.compile(r"(?<![\w./-])(\d{1,4})\s?\((\d{1,4}(?:[-–]\d{1,4})?)\)\s*[:,]\s*(e?\d+(?:\s*[-–]\s*e?\d+)?)")
+# a journal's own citation line: "(2014), 26:1, 147–154", "(2014) 126, 305–313", "2010;86(2):272-278"
+_YEAR_VOLUME = re.compile(rf"(?:\((?P<y1>{_YEAR})\),?\s*|(?<![\w.])(?P<y2>{_YEAR})\s*;\s*)(?P<vol>\d{{1,4}})"
+                          r"(?:\s*(?::|\()\s*(?P<iss>\d{1,3})\)?)?"
+                          r"(?:\s*[,:]\s*(?P<pages>\d{1,5}\s*[-–—]\s*\d{1,5}))?(?![\w.])")
 _ISSUE_YEAR = re.compile(rf"(?<![\w./-])(\d{{1,2}})\s*/\s*({_YEAR})\b")
 _PAGES = re.compile(r"(?:(?<![\w.])(?:pp?\.|с\.|c\.|s\.|стр\.|pages?)\s*)(\d{1,5})(?:\s*[-–—]\s*(\d{1,5}))?", re.IGNORECASE)
 _BARE_RANGE = re.compile(r"(?<![\w.\-–/])(\d{1,5})\s*[-–—]\s*(\d{1,5})(?![\w\-–/])")
@@ -121,6 +125,7 @@ def normal_case(text: str) -> str:
 def _clean_container(text: str) -> str | None:
     text = _URL.sub(" ", _DOI.sub(" ", text))
     text = re.sub(r"\b(?:doi|issn|e-issn|isbn)\b\s*:?.*$", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"[\s(\[]+$", "", text)  # "Clinical Science (" before "(2014)"
     trimmed = re.sub(r"[\s,;:|/–—-]+$", "", text)
     abbreviated = re.search(r"\b\w{1,6}\.$", trimmed) and trimmed.count(".") >= 2
     text = re.sub(r"[\s,.;:|/–—-]+$", "", _norm(text)) + ("." if abbreviated else "")
@@ -129,15 +134,19 @@ def _clean_container(text: str) -> str | None:
     if sum(c.isalpha() for c in text) < 3 or len(text) > 200:
         return None
     words = text.split()
-    if len(words) <= 2 and re.sub(r"\W", "", words[0]).lower() in _ACRONYMS:
-        return text  # PLOS ONE, IEEE ACCESS: a name printed in capitals
+    if len(words) <= 2 and re.sub(r"\W", "", words[0]).lower() in _ACRONYMS or (len(words) == 1 and len(text) <= 6):
+        return text  # PLOS ONE, IEEE ACCESS, OSDI: a name printed in capitals
     return normal_case(text)
 
 
 def numbering(text: str) -> Venue:
-    """Volume, issue, year and pages stated in one line ('Vol. 7, No. 5, October 1997', '№ 1 (32) 2012 г.')."""
+    """Volume, issue, year and pages stated in one line ('Vol. 7, No. 5, October 1997', '№ 1 (32) 2012 г.',
+    a masthead's '(2014), 26:1, 147–154' or '2010;86(2):272-278')."""
     v = Venue()
     text = _DOI.sub(" ", text)
+    if m := _YEAR_VOLUME.search(text):
+        v.year, v.volume, v.issue = int(m["y1"] or m["y2"]), m["vol"], m["iss"]
+        v.pages = _dash(m["pages"]) if m["pages"] else None
     if m := _VOL_ISSUE.search(text):
         v.volume, v.issue, v.pages = m[1], m[2], _dash(m[3])
     if m := _VOLUME.search(text):
@@ -159,7 +168,7 @@ def _dash(pages: str) -> str:
 
 def _first_numbering(text: str) -> int:
     """Where the numbering part of a line starts (the container is what comes before)."""
-    starts = [m.start() for rx in (_VOLUME, _ISSUE, _VOL_ISSUE, _ISSUE_YEAR, _PAGES, _YEAR_RE, _SERIES)
+    starts = [m.start() for rx in (_VOLUME, _ISSUE, _VOL_ISSUE, _YEAR_VOLUME, _ISSUE_YEAR, _PAGES, _YEAR_RE, _SERIES)
               if (m := rx.search(text))]
     month = re.search(rf"\b{_MONTHS}\s+(?:\d{{1,2}},?\s+)?{_YEAR}", text, re.IGNORECASE)
     if month:
@@ -177,11 +186,17 @@ def from_line(text: str) -> Venue | None:
     return replace(found) if found is not None else None
 
 
+_TO_APPEAR = re.compile(r"^(?:to\s+appear\s+in|appear(?:s|ed)\s+in|published\s+in|accepted\s+(?:for\s+publication\s+)?"
+                        r"(?:in|at|by))\s+", re.IGNORECASE)  # a preprint names its venue: "To appear in OSDI 2006"
+
+
 @lru_cache(maxsize=4096)
 def _from_line(text: str) -> Venue | None:
     text = _norm(text)
-    if _RUBRIC.match(text):
-        return None
+    if _RUBRIC.match(text) or re.match(r"(?:©|\(c\)|copyright\b)", text, re.IGNORECASE):
+        return None  # a rubric, or a copyright line ("© The Authors Journal compilation © 2014 ...")
+    announced = _TO_APPEAR.match(text)
+    text = text[announced.end():] if announced else text
     parts = [p for p in re.split(r"\s+\|\s+", text) if p]
     head = parts[0] if len(parts) > 1 else text
     v = numbering(text)
@@ -189,7 +204,7 @@ def _from_line(text: str) -> Venue | None:
     container = _clean_container(head[:cut])
     if m := _DOI.search(text):
         v.doi = m[1].rstrip(".,;")
-    if container and (_SERIAL.search(container) or v.volume or v.issue):
+    if container and (_SERIAL.search(container) or v.volume or v.issue or announced):
         v.container = container
     if v.container is None and not (v.volume or v.issue):
         return None
@@ -340,6 +355,7 @@ def for_paper(texts_before_title: list[str], front_texts: list[str], margin_text
             continue
         v.fill(from_line(text))
     for text in texts_before_title:
+        text = text.split("©")[0] if len(text.split()) > 25 else text  # a masthead run on into its licence
         if len(text.split()) <= 25:
             line = from_line(text)
             if line is not None and line.container and (line.volume or line.issue or _SERIAL.search(text)):
