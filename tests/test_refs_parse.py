@@ -220,6 +220,11 @@ def test_author_name_forms():
     assert names_from_block("Christophe Van Gysel, Maarten de Rijke") == ["Van Gysel C.", "de Rijke M."]
     assert names_from_block("Kraus S, Ferreira JJ") == ["Kraus S.", "Ferreira J. J."]
     assert names_from_block("European Commission") is None
+    assert names_from_block("Liao, T. D., D’Ambrosio, M. and O'Neill, H. G.") == ["Liao T. D.", "D’Ambrosio M.", "O'Neill H. G."]
+    assert names_from_block("Colwell CW, Anderson FA Jr, Wheeler HB") == ["Colwell C. W.", "Anderson F. A. Jr", "Wheeler H. B."]
+    assert names_from_block("Brown M, Hameed SM, Miami Deep Vein Thrombosis Study Group") == [
+        "Brown M.", "Hameed S. M.", "Miami Deep Vein Thrombosis Study Group"]
+    assert names_from_block("Brown M, The quick brown fox") is None
 
 
 # --- input that is no reference ---------------------------------------------------------------------

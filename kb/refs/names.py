@@ -26,13 +26,13 @@ _PARTICLE_ALT = "|".join(re.escape(p) for p in _PARTICLES)
 _CAP_PARTICLE = rf"(?:(?:Van|Von|De|Di|Da|Du|Del|Dos)\s+(?=(?:{_PARTICLE_ALT})\s))"
 PARTICLE = rf"(?:{_CAP_PARTICLE}|(?:{_PARTICLE_ALT})\s+)"
 _PARTICLE_GROUP = rf"(?:{_PARTICLE_ALT})(?:\s+(?:{_PARTICLE_ALT}))*"
-_WORD = rf"[{UP}](?:[{LO}]+(?:['’][{UP}][{LO}]+|[{UP}][{LO}]+)?)"  # Ivanov / O'Neil / McKeown
+_WORD = rf"[{UP}](?:[{LO}]+(?:['’][{UP}][{LO}]+|[{UP}][{LO}]+)?|['’][{UP}][{LO}]+)"  # Ivanov / O'Neil / McKeown / D’Ambrosio
 SURNAME = rf"{PARTICLE}{{0,3}}{_WORD}(?:-{_WORD}|-[{LO}]+)*"
 
 # One name in each printed form, anchored at the current position.
 _SI = re.compile(rf"({SURNAME}),?\s+(?:({_PARTICLE_GROUP}),\s+)?({INITIALS})(?![{LO}])")
 _IS = re.compile(rf"({INITIALS})\s?({SURNAME})(?![{LO}\-])(?!\.\s?[{UP}][{LO}]{{0,2}}\.)")
-_VANCOUVER = re.compile(rf"({SURNAME}(?:\s{_WORD})?)\s+([{UP}]{{1,3}})(?=[,.;]|\s+and\b|$)")
+_VANCOUVER = re.compile(rf"({SURNAME}(?:\s{_WORD})?)\s+([{UP}]{{1,3}})(?:\s+(Jr|Sr|II|III|IV)\b\.?)?(?=[,.;:]|\s+and\b|$)")
 _SEP = re.compile(r"\s*(?:,\s*(?:and\s+|&\s*|и\s+)?|\s+(?:and|&|и)\s+|;\s*)")
 ETAL = re.compile(r"\s*,?\s*(?:\[\s*(?:и\s+др|et\s+al)\.?\s*\]|(?:и\s+др|et\s+al)\.?)")
 _PATTERNS = {"si": _SI, "is": _IS, "v": _VANCOUVER}
@@ -104,7 +104,8 @@ def _from_match(style: str, m: re.Match) -> str:
         return normal(surname, m.group(3))
     if style == "is":
         return normal(m.group(2), m.group(1))
-    return normal(m.group(1), initials_of(m.group(2)))
+    suffix = f" {m.group(3)}" if m.group(3) else ""  # Anderson FA Jr -> Anderson F. A. Jr
+    return normal(m.group(1), initials_of(m.group(2))) + suffix
 
 
 # --- blocks whose end is known -----------------------------------------------------------------
@@ -129,6 +130,7 @@ _FULL_WORD = re.compile(rf"{_GIVEN}|{_WORD}(?:-{_WORD})*|[a-z]+")
 _GIVEN_NAME = re.compile(rf"[{UP}][{LO}]+(?:\s(?:{INIT}|[{UP}]))?")
 _INITIALS_TWO_WORDS = re.compile(rf"({INITIALS})\s?({_WORD})\s+({_WORD}(?:-{_WORD})*)")
 _PATRONYMIC = re.compile(r"(?:вич|вна|ична|чна)$")
+_ORG_CHUNK = re.compile(rf"[{UP}][\w’'-]*(?:\s+(?:of|for|and|the|on|[{UP}][\w’'-]*))+")
 
 
 def parse_name(chunk: str) -> str | None:
@@ -185,6 +187,8 @@ def names_from_block(block: str) -> list[str] | None:
             k += 2
         else:
             name = parse_name(c)
+            if name is None and names and _ORG_CHUNK.fullmatch(c) and ORG_WORDS.search(c):
+                name = c  # a study group among the persons: "..., Hameed SM, Miami Deep Vein Thrombosis Study Group"
             if name is None:
                 return None
             names.append(name)
