@@ -40,6 +40,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "scripts"))
 
+from ref_data import extra_half  # noqa: E402
+
 from kb.refs.parse import FIELDS, METHODS, parse_reference  # noqa: E402
 
 DATA = REPO / "scripts" / "data"
@@ -47,6 +49,7 @@ GOLD_REAL = DATA / "gold_real"
 TYPESET = REPO / "tests" / "fixtures" / "typeset"
 GOLD_EXTRA = DATA / "gold_extra"
 EXTRA_DIR = Path("/nonexistent")  # --extra-dir
+EXTRA_HALF: str | None = None  # --extra-half: only that half of the gold_extra PDFs
 REAL_DIR = REPO.parent / "shared" / "corpus" / "real"
 EXTERNAL_FIELDS = ("authors", "title", "container", "year", "volume", "issue", "pages", "publisher", "place",
                    "doi", "url")
@@ -213,7 +216,7 @@ def _e2e_cases(source: str) -> list[tuple[Path, list[dict], bool]]:
     elif source == "extra-dev":  # fields where labelled (None: the entry text only, finding and splitting)
         for f in sorted(GOLD_EXTRA.glob("*.json")):
             g = json.loads(f.read_text(encoding="utf-8"))
-            if (EXTRA_DIR / g["file"]).exists():
+            if (EXTRA_DIR / g["file"]).exists() and (EXTRA_HALF is None or extra_half(g["file"]) == EXTRA_HALF):
                 refs = [{"raw": e["raw"], "fields": e.get("fields")} for lst in g["lists"] for e in lst["entries"]]
                 cases.append((EXTRA_DIR / g["file"], refs, True))
     elif source == "pymupdf":  # the bundled sample corpus, rendered by kb's own test renderer
@@ -293,11 +296,14 @@ def main() -> None:
     ap.add_argument("--errors", help="print mistakes of this method (SOURCE:METHOD[:FIELD])")
     ap.add_argument("--json", type=Path)
     ap.add_argument("--extra-dir", type=Path, help="folder holding the PDFs of gold_extra/")
+    ap.add_argument("--extra-half", choices=["a", "b"],
+                    help="extra-dev: only this half of its PDFs (those a model trained --without-extra-half left out)")
     ap.add_argument("--per-pdf", action="store_true", help="entries found per PDF (end-to-end sources)")
     args = ap.parse_args()
-    global EXTRA_DIR
+    global EXTRA_DIR, EXTRA_HALF
     if args.extra_dir:
         EXTRA_DIR = args.extra_dir
+    EXTRA_HALF = args.extra_half
     methods = args.methods.split(",")
     results: dict[str, dict[str, Score]] = {}
     cache: dict = {}

@@ -225,3 +225,30 @@ def kb_examples(name: str = "refs_dev.jsonl") -> tuple[list[Example], int]:
         out.append(Example(row["raw"], spans, f"kb:{row['source']}", row["fields"],
                            {"style": row["style"], "id": row["id"]}))
     return out, failed
+
+
+def extra_half(file: str) -> str:
+    """Halves of the gold_extra PDFs, every other file in name order, for a model trained on one half
+    and measured on the other."""
+    names = sorted(json.loads(p.read_text(encoding="utf-8"))["file"] for p in (DATA / "gold_extra").glob("*.json"))
+    return "a" if names.index(file) % 2 == 0 else "b"
+
+
+def extra_examples(without_half: str | None = None) -> tuple[list[Example], int]:
+    """The labelled entries of gold_extra/ (real papers typeset elsewhere), aligned; entries without
+    fields are skipped. Also returns how many could not be aligned."""
+    out, failed = [], 0
+    for path in sorted((DATA / "gold_extra").glob("*.json")):
+        g = json.loads(path.read_text(encoding="utf-8"))
+        if without_half and extra_half(g["file"]) == without_half:
+            continue
+        for lst in g["lists"]:
+            for e in lst["entries"]:
+                if not e.get("fields"):
+                    continue
+                spans = align(e["raw"], e["fields"])
+                if spans is None:
+                    failed += 1
+                    continue
+                out.append(Example(e["raw"], spans, f"extra:{g['file']}", e["fields"], {"style": e.get("style")}))
+    return out, failed

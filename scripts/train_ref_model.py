@@ -2,8 +2,9 @@
 
 Training data (scripts/ref_data.py, scripts/ref_synth.py): GROBID's citation corpus without its
 evaluation split, AnyStyle's core/good/ugly/bad sets (gold.xml held out), kb's own labelled dev
-entries (refs_dev.jsonl, weighted up: the only real GOST entries), and records typeset through
-GOST and other CSL styles. Nothing of refs_holdout.jsonl, of the real test PDFs, of GROBID's
+entries (refs_dev.jsonl, weighted up: the only real GOST entries), the labelled entries of 22 more
+real papers (gold_extra/, weighted up; `--without-extra-half` leaves half of those PDFs out, to
+measure on them), and records typeset through GOST and other CSL styles. Nothing of refs_holdout.jsonl, of the real test PDFs, of GROBID's
 evaluation files or of AnyStyle's gold set is used.
 
     python scripts/train_ref_model.py [--synth 6000] [--iterations 150] [--out PATH]
@@ -71,13 +72,18 @@ def kb_half(ex: rd.Example) -> str:
     return "a" if zlib.crc32(key.encode()) % 2 == 0 else "b"
 
 
-def training_examples(n_synth: int, n_gost: int, kb_weight: int, without_half: str | None = None) -> list[rd.Example]:
+def training_examples(n_synth: int, n_gost: int, kb_weight: int, without_half: str | None = None,
+                      extra_weight: int = 0, without_extra_half: str | None = None) -> list[rd.Example]:
     from ref_synth import gost_examples, synth_examples
 
     kb_rows, failed = rd.kb_examples("refs_dev.jsonl")
     if without_half:
         kb_rows = [ex for ex in kb_rows if kb_half(ex) != without_half]
+    extra_rows, extra_failed = rd.extra_examples(without_extra_half) if extra_weight else ([], 0)
+    if extra_weight:
+        print(f"  extra: {len(extra_rows)} entries x {extra_weight} ({extra_failed} could not be aligned)")
     sets = {
+        "extra": extra_rows * extra_weight,
         "grobid": rd.grobid_examples("train"),
         "anystyle": rd.anystyle_examples(("core.xml", "good.xml", "ugly.xml", "bad.xml")),
         "kb": kb_rows * kb_weight,
@@ -96,6 +102,8 @@ def main() -> None:
     ap.add_argument("--gost", type=int, default=4000)
     ap.add_argument("--kb-weight", type=int, default=5)
     ap.add_argument("--without-half", choices=["a", "b"], help="leave this half of kb's dev entries out")
+    ap.add_argument("--extra-weight", type=int, default=3, help="copies of the gold_extra/ entries (0: none)")
+    ap.add_argument("--without-extra-half", choices=["a", "b"], help="leave this half of the gold_extra/ PDFs out")
     ap.add_argument("--iterations", type=int, default=150)
     ap.add_argument("--c1", type=float, default=0.1)
     ap.add_argument("--c2", type=float, default=0.01)
@@ -103,7 +111,8 @@ def main() -> None:
     args = ap.parse_args()
 
     t0 = time.time()
-    examples = training_examples(args.synth, args.gost, args.kb_weight, args.without_half)
+    examples = training_examples(args.synth, args.gost, args.kb_weight, args.without_half, args.extra_weight,
+                                 args.without_extra_half)
     random.Random(1).shuffle(examples)
     trainer = pycrfsuite.Trainer(verbose=False)
     counts: Counter = Counter()
