@@ -10,8 +10,8 @@ Sources, isolated strings (the entry given, only the parser scored):
 End to end (kb reads the PDF, finds the lists, splits them, parses every entry):
   real-test      gold_real/*.json with split "test" (every entry of every list)
   real-dev       the dev PDFs' lists in refs_lists.jsonl
-  xelatex, ieeetran, writer
-                   the seed texts typeset by XeLaTeX (article, IEEEtran) and LibreOffice
+  xelatex, ieeetran, elsarticle, writer
+                   the seed texts typeset by XeLaTeX (article, IEEEtran, Elsevier's elsarticle) and LibreOffice
                    (tests/fixtures/typeset)
   extra-dev      22 more real papers' lists (gold_extra/, --extra-dir FOLDER): every entry, and its fields
   pymupdf        the bundled sample corpus (corpus/), the seed texts rendered by kb's own renderer
@@ -54,7 +54,7 @@ REAL_DIR = REPO.parent / "shared" / "corpus" / "real"
 EXTERNAL_FIELDS = ("authors", "title", "container", "year", "volume", "issue", "pages", "publisher", "place",
                    "doi", "url")
 SOURCES = ("grobid-eval", "grobid-dev", "anystyle-gold", "kb-holdout", "kb-dev", "real-test", "real-dev", "xelatex",
-           "ieeetran", "writer", "pymupdf")
+           "ieeetran", "elsarticle", "writer", "pymupdf")
 
 
 def norm(value) -> str | None:
@@ -309,7 +309,7 @@ def main() -> None:
     cache: dict = {}
     with tempfile.TemporaryDirectory():
         for source in args.sources.split(","):
-            if source in ("real-test", "real-dev", "xelatex", "ieeetran", "writer", "pymupdf", "extra-dev"):
+            if source in ("real-test", "real-dev", "xelatex", "ieeetran", "elsarticle", "writer", "pymupdf", "extra-dev"):
                 if source.startswith("real") and not REAL_DIR.exists() or \
                         source == "extra-dev" and not EXTRA_DIR.exists():
                     print(f"{source}: skipped (its PDFs are not there)")

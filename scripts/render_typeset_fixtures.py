@@ -1,7 +1,7 @@
 """Typeset the seed texts with XeLaTeX and LibreOffice Writer into fixture PDFs with ground truth.
 
 python scripts/render_typeset_fixtures.py [--seeds DIR] [--out tests/fixtures/typeset]
-                                          [--tools xelatex,writer] [--keep-sources DIR]
+                                          [--tools xelatex,ieeetran,elsarticle,writer] [--keep-sources DIR]
 
 For every seed NNN this writes NNN_xelatex.pdf and NNN_writer.pdf plus one NNN_<tool>.json of
 ground truth each (title, printed authors, reference entries in printed order and the 1-based
@@ -421,9 +421,60 @@ def ieeetran_source(doc: Doc) -> str:
     return "".join(out)
 
 
+_ELS_PREAMBLE = r"""\documentclass[5p,a4paper]{elsarticle}
+\usepackage{fontspec}
+\setmainfont{@FONT@}[Ligatures=TeXOff]
+\usepackage{polyglossia}
+\setdefaultlanguage{russian}
+\setotherlanguage{english}
+\usepackage{xurl}
+\usepackage[hidelinks,pdfcreator={XeLaTeX elsarticle},pdftitle={@TITLE@},pdfauthor={@AUTHOR@}]{hyperref}
+\urlstyle{same}
+\setcounter{page}{@PAGE@}
+\begin{document}
+"""
+_CITE = re.compile(r"\[(\d{1,3}(?:\s*[,–-]\s*\d{1,3})*)(?:,\s*[^\]]{1,20})?\]")
+
+
+def _superscript_citations(text: str) -> str:
+    """'... as shown [3, с. 5].' -> '... as shown$^{3}$.': the numeric citations of Elsevier's
+    preprints, raised above the line."""
+    return _CITE.sub(lambda m: "\\textsuperscript{" + m[1].replace(" ", "") + "}", text)
+
+
+def elsarticle_source(doc: Doc) -> str:
+    """The seed as an Elsevier preprint (elsarticle, 5p: two columns, small type): numbered
+    \\section headings, citations as superscript numbers, the class's thebibliography ([n] labels,
+    footnote size), each paper of a volume starting a page with its front matter across both columns."""
+    style = STYLES[doc.seed]
+    title = next((p.title for p in doc.papers if p.title), "")
+    first = next((p for p in doc.papers if p.title), None)
+    authors = ", ".join(printed_authors(first.authors_line if first else None))
+    out = [
+        _ELS_PREAMBLE.replace("@FONT@", style.latex_font).replace("@TITLE@", tex(title))
+        .replace("@AUTHOR@", tex(authors)).replace("@PAGE@", str(style.first_page))
+    ]
+    for pi, paper in enumerate(doc.papers):
+        out.append("\\selectlanguage{" + ("russian" if _is_russian(paper) else "english") + "}\n")
+        front, rest = front_and_rest(paper)
+        if paper.title is not None:
+            if pi:
+                out.append("\\clearpage\n")
+            out.append("\\twocolumn[{\\begin{@twocolumnfalse}\n")
+            out.extend(_tex_front(b) for b in front)
+            out.append("\\medskip\\end{@twocolumnfalse}}]\n")
+        body = _tex_body(rest, lambda t: "\\section{" + tex(t) + "}\n",
+                         lambda pi=pi: _ieee_reflist(doc.lists[pi], pi).replace("\\footnotesize", "\\scriptsize"))
+        out += [_superscript_citations(part) if not part.startswith(("{\\renewcommand", "\\section")) else part
+                for part in body]
+    out.append("\\end{document}\n")
+    return "".join(out)
+
+
 def run_xelatex(doc: Doc, out_pdf: Path, workdir: Path, tool: str = "xelatex") -> None:
     src = workdir / f"{doc.seed}_{tool}.tex"
-    src.write_text((ieeetran_source if tool == "ieeetran" else latex_source)(doc), encoding="utf-8")
+    source = {"ieeetran": ieeetran_source, "elsarticle": elsarticle_source}.get(tool, latex_source)
+    src.write_text(source(doc), encoding="utf-8")
     env = dict(os.environ, SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH, FORCE_SOURCE_DATE="1")
     for _ in range(2):  # second run settles hyperref's outlines / aux
         r = subprocess.run(
@@ -785,12 +836,13 @@ def ground_truth(pdf: Path, doc: Doc, tool: str, version: str) -> dict:
 
 
 def tool_version(tool: str) -> str:
-    exe = {"xelatex": "xelatex", "ieeetran": "xelatex", "writer": "soffice"}[tool]
+    exe = {"xelatex": "xelatex", "ieeetran": "xelatex", "elsarticle": "xelatex", "writer": "soffice"}[tool]
     if shutil.which(exe) is None:
         hint = {
             "xelatex": "apt-get install texlive-xetex texlive-lang-cyrillic texlive-latex-extra "
             "texlive-fonts-recommended fonts-cmu fonts-paratype",
             "ieeetran": "apt-get install texlive-xetex texlive-lang-cyrillic texlive-publishers fonts-cmu",
+            "elsarticle": "apt-get install texlive-xetex texlive-lang-cyrillic texlive-publishers fonts-cmu",
             "writer": "apt-get install libreoffice-writer-nogui fonts-liberation2",
         }[tool]
         raise SystemExit(f"error: {exe} not found on PATH; {tool} fixtures need it ({hint})")
@@ -799,7 +851,7 @@ def tool_version(tool: str) -> str:
 
 
 def check_fonts(tools: list[str], seeds: list[str]) -> None:
-    want = {STYLES[s].latex_font for s in seeds} if "xelatex" in tools else set()
+    want = {STYLES[s].latex_font for s in seeds} if {"xelatex", "elsarticle"} & set(tools) else set()
     want |= {"CMU Serif"} if "ieeetran" in tools else set()
     want |= {WRITER_FONT} if "writer" in tools else set()
     if not want:
@@ -818,7 +870,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=Path, default=REPO.parent / "shared" / "seeds")
     parser.add_argument("--out", type=Path, default=REPO / "tests" / "fixtures" / "typeset")
     parser.add_argument(
-        "--tools", default="xelatex,ieeetran,writer", help="comma-separated: xelatex, ieeetran, writer"
+        "--tools", default="xelatex,ieeetran,elsarticle,writer", help="comma-separated: xelatex, ieeetran, elsarticle, writer"
     )
     parser.add_argument("--only", default=None, help="comma-separated seed numbers, e.g. 000,002")
     parser.add_argument("--keep-sources", type=Path, default=None, help="also keep the .tex/.fodt here")
@@ -828,7 +880,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     tools = [t.strip() for t in args.tools.split(",") if t.strip()]
     for t in tools:
-        if t not in ("xelatex", "ieeetran", "writer"):
+        if t not in ("xelatex", "ieeetran", "elsarticle", "writer"):
             parser.error(f"unknown tool {t}")
     files = sorted(f for f in args.seeds.glob("*.txt") if f.name[:3] in STYLES)
     if args.only:
@@ -839,6 +891,7 @@ def main(argv: list[str] | None = None) -> int:
     runners = {
         "xelatex": run_xelatex,
         "ieeetran": lambda doc, pdf, work: run_xelatex(doc, pdf, work, "ieeetran"),
+        "elsarticle": lambda doc, pdf, work: run_xelatex(doc, pdf, work, "elsarticle"),
         "writer": run_writer,
     }
     with tempfile.TemporaryDirectory(prefix="kb_typeset_") as tmp:

@@ -35,7 +35,7 @@ def test_third_party_gold_held_out(ev, source, floor):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("source", ["xelatex", "ieeetran", "writer", "pymupdf"])
+@pytest.mark.parametrize("source", ["xelatex", "ieeetran", "elsarticle", "writer", "pymupdf"])
 def test_typeset_seed_lists_end_to_end(ev, source):
     score = ev.score_e2e(source, ["combined"], {})["combined"]
     assert score.gold > 0 and score.found == score.gold and score.spurious == 0
