@@ -291,6 +291,19 @@ def test_venue_from_a_running_head_that_cites_the_paper(tmp_path):
     assert paper.year == 2021 and paper.page_range is None
 
 
+@pytest.mark.parametrize(("header", "pages"), [
+    ("Journal of Small Business Studies", None),  # a manuscript's own numbers from 1
+    ("Journal of Small Business Studies, Vol. 3, No. 1, 2021", "1–3"),  # the first article of an issue
+])
+def test_pages_numbered_from_one_are_a_range_only_in_a_numbered_venue(tmp_path, header, pages):
+    pdf = make_journal_pdf(tmp_path / "one.pdf", header=header, body=BODY_EN, footer=lambda n, _: str(n),
+                           first_page=1, banner=None, title="Cooperation of small firms in the digital economy",
+                           authors="John Smith and Mary O'Neil")
+    doc = extract(pdf, use_ocr=False)
+    (paper,) = split_papers(doc)
+    assert doc.page_labels == ["1", "2", "3"] and paper.page_range == pages
+
+
 def test_no_printed_numbers_no_page_range(tmp_path):
     pdf = make_journal_pdf(tmp_path / "plain.pdf", header="Кафедра экономики и управления",
                            footer=lambda n, _: "Кафедра экономики", first_page=1, banner=None,

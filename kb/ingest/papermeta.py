@@ -107,7 +107,7 @@ def annotate(doc: Document, papers: list[Paper], volume_year: int | None) -> Non
         paper.year = paper.year or v.year or volume_year
         if paper.doi is None and v.doi and len(real) == 1:
             paper.doi = v.doi
-        paper.page_range = v.pages or _label_range(doc, paper)
+        paper.page_range = v.pages or _label_range(doc, paper, numbered_venue=bool(v.volume or v.issue))
     for paper in papers:
         if paper.fragment:
             paper.year = paper.year or volume_year
@@ -124,13 +124,17 @@ def _front_texts(paper: Paper) -> tuple[list[str], list[str]]:
     return before, rest + [t for t in first_page if t not in rest and t not in before]
 
 
-def _label_range(doc: Document, paper: Paper) -> str | None:
+def _label_range(doc: Document, paper: Paper, numbered_venue: bool) -> str | None:
     """The printed page range from page labels, when labels were printed (not counted 1..n) and are
-    not the file's own count ('Page 3 of 9': an article-numbered journal has no page range)."""
+    not the file's own count ('Page 3 of 9': an article-numbered journal has no page range).
+
+    Pages numbered from 1 are a manuscript's or preprint's own unless a volume or issue is printed
+    (the first article of an issue): "1–14" on a conference preprint is no page range to cite.
+    """
     if not doc.labels_printed or doc.labels_count_pages or paper.last_page >= len(doc.page_labels):
         return None
     first, last = doc.page_labels[paper.first_page], doc.page_labels[paper.last_page]
-    if not first or not last:
+    if not first or not last or (first == "1" and not numbered_venue):
         return None
     return first if first == last else f"{first}–{last}"
 
