@@ -391,6 +391,20 @@ def _ieee_reflist(rl: RefList, pi: int) -> str:
     return "\\section*{" + _small_caps(rl.heading) + "}\n{\\footnotesize\n" + items + "\n\\par}\n"
 
 
+def _page_front(out: list[str], pi: int, paper: Paper) -> list[Block]:
+    """A paper of a two-column class: its language, a new page (after the first paper) with its
+    front matter across both columns; returns the blocks after the front matter."""
+    out.append("\\selectlanguage{" + ("russian" if _is_russian(paper) else "english") + "}\n")
+    front, rest = front_and_rest(paper)
+    if paper.title is not None:
+        if pi:
+            out.append("\\clearpage\n")
+        out.append("\\twocolumn[{\\begin{@twocolumnfalse}\n")
+        out.extend(_tex_front(b) for b in front)
+        out.append("\\medskip\\end{@twocolumnfalse}}]\n")
+    return rest
+
+
 def ieeetran_source(doc: Doc) -> str:
     """The seed as an IEEE conference paper: the class's own two columns, small-caps numbered
     \\section headings ("I. ВВЕДЕНИЕ"), its thebibliography ([n] labels in a hanging margin,
@@ -406,15 +420,7 @@ def ieeetran_source(doc: Doc) -> str:
         .replace("@PAGE@", str(style.first_page))
     ]
     for pi, paper in enumerate(doc.papers):
-        lang = "russian" if _is_russian(paper) else "english"
-        out.append("\\selectlanguage{" + lang + "}\n")
-        front, rest = front_and_rest(paper)
-        if paper.title is not None:
-            if pi:
-                out.append("\\clearpage\n")
-            out.append("\\twocolumn[{\\begin{@twocolumnfalse}\n")
-            out.extend(_tex_front(b) for b in front)
-            out.append("\\medskip\\end{@twocolumnfalse}}]\n")
+        rest = _page_front(out, pi, paper)
         out += _tex_body(rest, lambda t: "\\section{" + _small_caps(t) + "}\n",
                          lambda pi=pi: _ieee_reflist(doc.lists[pi], pi))
     out.append("\\end{document}\n")
@@ -437,7 +443,7 @@ _CITE = re.compile(r"\[(\d{1,3}(?:\s*[,–-]\s*\d{1,3})*)(?:,\s*[^\]]{1,20})?\]"
 
 
 def _superscript_citations(text: str) -> str:
-    """'... as shown [3, с. 5].' -> '... as shown$^{3}$.': the numeric citations of Elsevier's
+    """'... as shown [3, с. 5].' -> '... as shown\\textsuperscript{3}.': the numeric citations of Elsevier's
     preprints, raised above the line."""
     return _CITE.sub(lambda m: "\\textsuperscript{" + m[1].replace(" ", "") + "}", text)
 
@@ -455,14 +461,7 @@ def elsarticle_source(doc: Doc) -> str:
         .replace("@AUTHOR@", tex(authors)).replace("@PAGE@", str(style.first_page))
     ]
     for pi, paper in enumerate(doc.papers):
-        out.append("\\selectlanguage{" + ("russian" if _is_russian(paper) else "english") + "}\n")
-        front, rest = front_and_rest(paper)
-        if paper.title is not None:
-            if pi:
-                out.append("\\clearpage\n")
-            out.append("\\twocolumn[{\\begin{@twocolumnfalse}\n")
-            out.extend(_tex_front(b) for b in front)
-            out.append("\\medskip\\end{@twocolumnfalse}}]\n")
+        rest = _page_front(out, pi, paper)
         body = _tex_body(rest, lambda t: "\\section{" + tex(t) + "}\n",
                          lambda pi=pi: _ieee_reflist(doc.lists[pi], pi).replace("\\footnotesize", "\\scriptsize"))
         out += [_superscript_citations(part) if not part.startswith(("{\\renewcommand", "\\section")) else part
