@@ -174,6 +174,8 @@ def test_a_rubric_printed_as_running_head_is_a_banner():
     ("Clinical Science (2014) 126, 305–313 (Printed in Great Britain)", ("Clinical Science", "126", None, 2014)),
     ("Postgrad Med J 2010;86(4):272-278. doi:10.1136/pgmj.2009.089987", ("Postgrad Med J", "86", "4", 2010)),
     ("To appear in OSDI 2006", ("OSDI", None, None, 2006)),
+    ("In Proceedings of the 45th Annual Meeting of the ACL, pp. 576-583, June 2007",
+     ("Proceedings of the 45th Annual Meeting of the ACL", None, None, 2007)),
 ])
 def test_venue_lines(line, expected):
     v = from_line(line)

@@ -126,6 +126,8 @@ def _clean_container(text: str) -> str | None:
     text = _URL.sub(" ", _DOI.sub(" ", text))
     text = re.sub(r"\b(?:doi|issn|e-issn|isbn)\b\s*:?.*$", "", text, flags=re.IGNORECASE)
     text = re.sub(r"[\s(\[]+$", "", text)  # "Clinical Science (" before "(2014)"
+    text = re.sub(r"^\s*(?:appearing\s+)?in:?\s+(?=(?:the\s+)?(?:proc\w*|workshop|conference|annual|transactions)\b)", "",
+                  text, flags=re.IGNORECASE)  # "In Proceedings of ...": the venue, not the word before it
     trimmed = re.sub(r"[\s,;:|/–—-]+$", "", text)
     abbreviated = re.search(r"\b\w{1,6}\.$", trimmed) and trimmed.count(".") >= 2
     text = re.sub(r"[\s,.;:|/–—-]+$", "", _norm(text)) + ("." if abbreviated else "")
