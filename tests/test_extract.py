@@ -8,7 +8,7 @@ import pytest
 from conftest import norm
 
 from kb.ingest.extract import extract
-from kb.ingest.text import Lexicon, clean_line, fix_mojibake, join_hyphenated, split_sentences
+from kb.ingest.text import Lexicon, clean_line, fix_mojibake, join_hyphenated, join_lines, split_sentences
 from kb.samples import JOURNAL_HEADER, PROCEEDINGS_HEADER
 
 
@@ -138,3 +138,10 @@ def test_sentences_respect_abbreviations():
     spans = [text[s:e] for s, e in split_sentences(text)]
     assert spans == ["Оценка (т. е. анализ) по Иванову И. И. важна [2].", "Далее идёт пример.",
                      "Li et al. (2023) agree."]
+
+
+def test_a_url_broken_before_its_hyphen_is_joined_without_a_space():
+    lines = ["URL: https://www2.deloitte.com/content/energy", "-resources/x.pdf (visited)"]
+    assert join_lines(lines, Lexicon(lines))[0] == "URL: https://www2.deloitte.com/content/energy-resources/x.pdf (visited)"
+    lines = ["see http://example.org", "- the site"]
+    assert join_lines(lines, Lexicon(lines))[0] == "see http://example.org - the site"

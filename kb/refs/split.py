@@ -404,7 +404,7 @@ def relayout(paras: list[Paragraph], text: str) -> tuple[str, str | None]:
 
 
 _URL_END = re.compile(r"(?:https?://|www\.)\S*$")
-_URL_REST = re.compile(r"^[a-z0-9_%~][\w\-.~%/?=&#+:]*")
+_URL_REST = re.compile(r"^(?:-(?=\w))?[a-z0-9_%~][\w\-.~%/?=&#+:]*")  # xurl may break before a '-'
 _URL_INNER = re.compile(r"[/._=&?#%\-]\w")
 
 
