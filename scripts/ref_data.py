@@ -15,6 +15,7 @@ number note, and O for separators.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -227,11 +228,15 @@ def kb_examples(name: str = "refs_dev.jsonl") -> tuple[list[Example], int]:
     return out, failed
 
 
+@functools.lru_cache(maxsize=1)
+def _extra_files() -> tuple[str, ...]:
+    return tuple(sorted(json.loads(p.read_text(encoding="utf-8"))["file"] for p in (DATA / "gold_extra").glob("*.json")))
+
+
 def extra_half(file: str) -> str:
     """Halves of the gold_extra PDFs, every other file in name order, for a model trained on one half
     and measured on the other."""
-    names = sorted(json.loads(p.read_text(encoding="utf-8"))["file"] for p in (DATA / "gold_extra").glob("*.json"))
-    return "a" if names.index(file) % 2 == 0 else "b"
+    return "a" if _extra_files().index(file) % 2 == 0 else "b"
 
 
 def extra_examples(without_half: str | None = None) -> tuple[list[Example], int]:
