@@ -1,11 +1,14 @@
-"""Search quality on the labelled development set: nDCG@10, Recall@10, MRR@10 per mode and kind.
+"""Search quality on labelled queries: nDCG@10, Recall@10, MRR@10 per mode and kind.
 
-The knowledge base is ingested from PDFs rendered from the seed texts (not from the raw
-text), exactly as a user's would be. A passage is relevant to a query when it contains one
-of the query's answer snippets (whitespace collapsed), so the labels do not depend on how
-the text was chunked. Labels: scripts/data/search_dev.jsonl.
+`--set seeds` (default): the knowledge base is ingested from PDFs rendered from the seed texts
+(not from the raw text), exactly as a user's would be; labels scripts/data/search_dev.jsonl.
+`--set real`: it is ingested from twelve real papers of ../shared/corpus/real (see
+real_corpus.py); labels scripts/data/search_real_{ru,en}.jsonl, written by reading the PDFs
+before running kb on them, printed as dev (odd ids) and test (even ids) apart.
+A passage is relevant to a query when it contains one of the query's answer snippets
+(whitespace collapsed), so the labels do not depend on how the text was chunked.
 
-    python scripts/eval_search.py [--kb-dir DIR] [--json FILE] [--model SPEC]
+    python scripts/eval_search.py [--set seeds|real] [--kb-dir DIR] [--json FILE] [--model SPEC]
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+
+import real_corpus  # noqa: E402
 
 from kb import samples  # noqa: E402
 from kb.ingest import pipeline  # noqa: E402
@@ -108,32 +113,49 @@ def main() -> None:
     ap.add_argument("--model", default=None, help="embedder spec (default use-m3)")
     ap.add_argument("--json", type=Path, help="write all figures here")
     ap.add_argument("--sweep", action="store_true", help="also print hybrid nDCG over fusion weights")
+    ap.add_argument("--set", choices=("seeds", "real"), default="seeds", help="which labelled set and corpus")
     args = ap.parse_args()
 
-    queries = load_queries()
+    if args.set == "real" and not real_corpus.available():
+        raise SystemExit(f"the real PDFs are not in {real_corpus.REAL_DIR}")
     with tempfile.TemporaryDirectory() as tmp:
         kb_dir = args.kb_dir or Path(tmp) / "kb"
         if not (kb_dir / db.DB_NAME).exists():
-            build_kb(kb_dir, args.model)
+            (real_corpus.build_kb if args.set == "real" else build_kb)(kb_dir, args.model)
         conn = db.connect(kb_dir)
         searcher = Searcher(conn, kb_dir, indexing.embedder_for(conn, kb_dir, args.model))
-        relevant = relevant_ids(conn, queries)
-        unmatched = [q["id"] for q in queries if not relevant[q["id"]]]
-        counts = defaultdict(int)
-        for q in queries:
-            if relevant[q["id"]]:
-                counts[q["kind"]] += 1
-                counts["overall"] += 1
-        print(f"{len(queries)} queries, {counts['overall']} with an answer passage in the knowledge base; "
-              f"{conn.execute('SELECT count(*) FROM passages').fetchone()[0]} passages")
-        if unmatched:
-            print(f"queries whose answers match no passage (not scored): {', '.join(unmatched)}")
-        result = evaluate(searcher, queries, relevant)
-        print_table(result["summary"], counts)
-        if args.sweep:
-            sweep(searcher, queries, relevant)
+        if args.set == "seeds":
+            report(conn, searcher, load_queries(), args)
+            return
+        every = real_corpus.load("search_real_ru.jsonl", "search_real_en.jsonl")
+        out = {}
+        for half in ("dev", "test"):
+            print(f"== real papers, {half} ==")
+            out[half] = report(conn, searcher, [q for q in every if real_corpus.split_of(q["id"]) == half], args)
         if args.json:
-            args.json.write_text(json.dumps({**result, "unmatched": unmatched}, indent=2, ensure_ascii=False))
+            args.json.write_text(json.dumps(out, indent=2, ensure_ascii=False))
+
+
+def report(conn, searcher: Searcher, queries: list[dict], args) -> dict:
+    """Print the table for one set of queries (and a sweep if asked); the figures as a dict."""
+    relevant = relevant_ids(conn, queries)
+    unmatched = [q["id"] for q in queries if not relevant[q["id"]]]
+    counts = defaultdict(int)
+    for q in queries:
+        if relevant[q["id"]]:
+            counts[q["kind"]] += 1
+            counts["overall"] += 1
+    print(f"{len(queries)} queries, {counts['overall']} with an answer passage in the knowledge base; "
+          f"{conn.execute('SELECT count(*) FROM passages').fetchone()[0]} passages")
+    if unmatched:
+        print(f"queries whose answers match no passage (not scored): {', '.join(unmatched)}")
+    result = evaluate(searcher, queries, relevant)
+    print_table(result["summary"], counts)
+    if args.sweep:
+        sweep(searcher, queries, relevant)
+    if args.json and args.set == "seeds":
+        args.json.write_text(json.dumps({**result, "unmatched": unmatched}, indent=2, ensure_ascii=False))
+    return {**result, "unmatched": unmatched}
 
 
 def sweep(searcher: Searcher, queries: list[dict], relevant: dict[str, set[int]]) -> None:

@@ -12,7 +12,11 @@ supports the recommendation when it contains most (80 %) of the words of one of 
 `supports` snippets. Precision@5 counts every quote returned in the top 5, including quotes
 returned for recommendations the seeds do not support (all of those are wrong).
 
-    python scripts/eval_topics.py [--sweep] [--json FILE] [--skip-evidence]
+`--set real` runs the evidence part on twelve real papers of ../shared/corpus/real instead
+(scripts/data/evidence_real.jsonl, labelled by reading the PDFs before running kb), dev (odd
+ids) and test (even ids) apart; see real_corpus.py.
+
+    python scripts/eval_topics.py [--sweep] [--json FILE] [--skip-evidence] [--set seeds|real]
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+
+import real_corpus  # noqa: E402
 
 from kb import samples  # noqa: E402
 from kb.evidence import find as finder  # noqa: E402
@@ -123,6 +129,7 @@ def eval_evidence(kb_dir: Path, recs: list[dict], sweep: bool) -> dict:
     def run(min_support: float, verbose: bool) -> dict:
         returned = correct = found_snips = total_snips = abstain_ok = 0
         rows = []
+        answered: dict[str, list[bool]] = {"same": [], "cross": []}  # supported: at least one right quote
         for r in recs:
             ev = finder.find(searcher, r["recommendation"], k=5, min_support=min_support)
             ok = [supports(q.text, r["supports"]) for q in ev.quotes]
@@ -133,6 +140,8 @@ def eval_evidence(kb_dir: Path, recs: list[dict], sweep: bool) -> dict:
             found_snips += sum(any(supports(q.text, [s]) for q in ev.quotes) for s in r["supports"])
             if not r["supports"] and not ev.quotes:
                 abstain_ok += 1
+            if r["supports"]:
+                answered["cross" if r.get("cross") else "same"].append(any(ok))
             rows.append({"id": r["id"], "lang": r["lang"], "returned": len(ok), "correct": sum(ok),
                          "labelled_not_supporting": sum(wrong_labelled)})
             if verbose:
@@ -140,7 +149,10 @@ def eval_evidence(kb_dir: Path, recs: list[dict], sweep: bool) -> dict:
                 print(f"{r['id']} {r['lang']} {len(r['supports'])} gold  {mark or '(no evidence)':<6} "
                       f"{r['recommendation'][:70]}")
         unsupported = sum(1 for r in recs if not r["supports"])
+        both = answered["same"] + answered["cross"]
         return {"precision_at_5": round(correct / returned, 3) if returned else 0.0, "returned": returned,
+                "supported_answered": f"{sum(both)}/{len(both)}",
+                **{f"supported_answered_{k}": f"{sum(v)}/{len(v)}" for k, v in answered.items() if v},
                 "correct": correct, "support_recall": round(found_snips / total_snips, 3),
                 "unsupported_abstained": f"{abstain_ok}/{unsupported}", "per_recommendation": rows}
 
@@ -150,6 +162,9 @@ def eval_evidence(kb_dir: Path, recs: list[dict], sweep: bool) -> dict:
     print(f"precision@5 {result['precision_at_5']:.3f} ({result['correct']}/{result['returned']} quotes); "
           f"supports found {result['support_recall']:.3f}; "
           f"unsupported recommendations answered 'no evidence': {result['unsupported_abstained']}")
+    print("supported recommendations with a right quote: " + ", ".join(
+        f"{k.removeprefix('supported_answered').strip('_') or 'all'} {v}"
+        for k, v in result.items() if k.startswith("supported_answered")))
     if sweep:
         print("\nthreshold  P@5    returned  supports-found")
         for thr in np.arange(0.40, 0.71, 0.02):
@@ -163,6 +178,8 @@ def main() -> None:
     ap.add_argument("--sweep", action="store_true", help="Also print the figures around the chosen thresholds.")
     ap.add_argument("--json", type=Path, help="Write the figures to this file.")
     ap.add_argument("--skip-evidence", action="store_true")
+    ap.add_argument("--set", choices=("seeds", "real"), default="seeds",
+                    help="evidence on the seed papers, or on real papers (scripts/data/evidence_real.jsonl)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         kb_dir = Path(tmp) / "kb"
@@ -170,9 +187,18 @@ def main() -> None:
         embedder = indexing.embedder_for(conn, kb_dir)
         tagger = tagger_mod.Tagger(taxonomy.load(), embedder)
         out = {"tags": eval_tags(tagger, load(THEMES_DEV), args.sweep)}
-        if not args.skip_evidence:
+        if not args.skip_evidence and args.set == "seeds":
             build_kb(kb_dir)
             out["evidence"] = eval_evidence(kb_dir, load(EVIDENCE_DEV), args.sweep)
+        elif not args.skip_evidence:
+            if not real_corpus.available():
+                raise SystemExit(f"the real PDFs are not in {real_corpus.REAL_DIR}")
+            real_corpus.build_kb(kb_dir)
+            recs = real_corpus.load("evidence_real.jsonl")
+            for half in ("dev", "test"):
+                print(f"\n== real papers, {half} ==")
+                out[f"evidence_real_{half}"] = eval_evidence(
+                    kb_dir, [r for r in recs if real_corpus.split_of(r["id"]) == half], args.sweep)
     if args.json:
         args.json.write_text(json.dumps(out, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 

@@ -145,3 +145,39 @@ def test_a_url_broken_before_its_hyphen_is_joined_without_a_space():
     assert join_lines(lines, Lexicon(lines))[0] == "URL: https://www2.deloitte.com/content/energy-resources/x.pdf (visited)"
     lines = ["see http://example.org", "- the site"]
     assert join_lines(lines, Lexicon(lines))[0] == "see http://example.org - the site"
+
+
+def test_a_url_that_ends_a_line_before_the_next_entry_label_keeps_its_space():
+    lines = ["1. Duckietown [Электронный ресурс] URL: http://duckietown.org/", "2. Официальный сайт ROS"]
+    assert join_lines(lines, Lexicon(lines))[0] == \
+        "1. Duckietown [Электронный ресурс] URL: http://duckietown.org/ 2. Официальный сайт ROS"
+
+
+def _two_column_page_with_byline_beside_title() -> list:
+    """Two columns of a list above; below, authors in the left column beside a bold title that
+    crosses the gutter, then a full-width affiliation line."""
+    from kb.ingest.model import Line
+    lines = []
+    for k in range(8):  # the columns of the list above
+        y = 80 + 12 * k
+        lines.append(Line(f"{k + 1}. Left entry words of line number {k}", 57, y, 293, y + 10, 10.0))
+        lines.append(Line(f"{k + 9}. Right entry words of line number {k}", 305, y, 541, y + 10, 10.0))
+    lines += [Line("В.В. Івчук,", 57, 585, 115, 598, 12.0, True),
+              Line("ХАРАКТЕРИСТИКА КЛІТИННОГО СКЛАДУ", 225, 586, 532, 601, 14.0, True),
+              Line("Т.Ю. Коптєва,", 57, 599, 138, 612, 12.0, True),
+              Line("МОКРОТИННЯ ХВОРИХ НА ХРОНІЧНЕ", 225, 602, 505, 617, 14.0, True),
+              Line("Т.А. Ковальчук", 57, 612, 139, 626, 12.0, True),
+              Line("ОБСТРУКТИВНЕ ЗАХВОРЮВАННЯ ЛЕГЕНЬ", 225, 618, 535, 633, 14.0, True),
+              Line("ДУ «Український науково-дослідний інститут промислової медицини»", 57, 655, 422, 666, 10.0)]
+    return lines
+
+
+def test_a_title_set_beside_its_authors_is_read_in_one_piece():
+    from kb.ingest.extract import order_lines
+    texts = [ln.text for ln in order_lines(_two_column_page_with_byline_beside_title())]
+    title = [t for t in texts if t.isupper() and len(t) > 20]
+    at = texts.index(title[0])
+    assert texts[at:at + 3] == title, texts  # the title's three lines follow one another
+    assert texts.index("Т.А. Ковальчук") < at or texts.index("Т.А. Ковальчук") > at + 2
+    assert texts.index("16. Right entry words of line number 7") < texts.index("В.В. Івчук,")  # the list comes first
+    assert texts[-1].startswith("ДУ «")

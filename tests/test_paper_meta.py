@@ -426,3 +426,14 @@ def test_real_download_cover_is_no_paper_but_names_the_venue():
     assert paper.authors_parsed == [{"family": "Гашков", "given": "С. Б."}]
     assert paper.venue["container"] == "Математическое просвещение"  # the full form beats "Матем. просв."
     assert (paper.venue["issue"], paper.year, paper.page_range) == ("15", 2011, "138–153")
+
+
+def test_an_entry_of_a_list_before_an_author_note_is_not_a_paper_title():
+    from kb.ingest.model import Paragraph
+    from kb.ingest.segment import _title_block_starts
+    paras = [Paragraph(t, [(0, 0)], size=13.0) for t in (
+        "Литература",
+        "2. NoSQL. Новая методология разработки нереляционных баз данных. Вильямс, 2013",
+        "3. Официальная документация к NoSql DB: MongoDB. URL: https://docs.mongodb.com/",
+        "А.А. Михайлов, студент, mi@example.com")]
+    assert _title_block_starts(paras, 11.5) == []  # set larger than the body text (13 pt against 11.5)

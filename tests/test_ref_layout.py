@@ -602,3 +602,11 @@ def test_entries_set_apart_by_space_in_a_block_list(tmp_path):
         y += 11 + 13.5  # the entry's two lines, then extra leading
     lists = _entries(sheet.save(tmp_path / "block.pdf"))
     assert [_norm(e) for e in lists[0]] == [f"{a} {b}" for a, b in entries]
+
+
+def test_labels_after_a_doi_or_a_url_still_start_entries():
+    from kb.refs.split import numbered_starts
+    text = ("1. Shaw J. G. Biomarkers of COPD // J. Thorac. Dis. – 2014. doi: 10.3978/j.issn.2072-1439.2014.11.33 "
+            "2. Khurana S. Clinical characteristics // Respir. Med. – 2014. URL: http://duckietown.org/ "
+            "3. Iwamoto H. Differences in plasma // Eur. Respir. J. СПБГУ 4. Zuo L. Molecular regulation.")
+    assert [n for _, _, n in numbered_starts(text)] == ["1", "2", "3", "4"]

@@ -373,6 +373,7 @@ def order_lines(lines: list[Line]) -> list[Line]:
     gutters = _more_gutters(free, gutter)
     if len(gutters) > 1:
         return _merge_row_pieces(_order_columns(lines, gutters, table))
+    beside, band_tops = _beside_text(lines, gutter)
     ordered: list[Line] = []
     band_left: list[Line] = []
     band_right: list[Line] = []
@@ -387,10 +388,13 @@ def order_lines(lines: list[Line]) -> list[Line]:
         band_right.clear()
 
     for ln in lines:
+        while band_tops and ln.y0 >= band_tops[0] - 0.5:
+            flush(before_wide=True)
+            band_tops.pop(0)
         if _label_alone(ln) and id(ln) not in table:  # a label goes with the column of its entry
             (band_right if ln.x1 > gutter else band_left).append(ln)
             columns[1 if ln.x1 > gutter else 0].append(ln)
-        elif (ln.x0 < gutter - 1 and ln.x1 > gutter + 1) or id(ln) in table:
+        elif (ln.x0 < gutter - 1 and ln.x1 > gutter + 1 and id(ln) not in beside) or id(ln) in table:
             flush(before_wide=True)
             ordered.append(ln)
             columns[2].append(ln)
@@ -404,6 +408,45 @@ def order_lines(lines: list[Line]) -> list[Line]:
     for col in columns:
         _set_column_edges(col)
     return _merge_row_pieces(ordered)
+
+
+def _beside_text(lines: list[Line], gutter: float) -> tuple[set[int], list[float]]:
+    """Lines (ids) that cross the gutter but stand to the right of left-column text on their rows,
+    with the lines under them at the same left edge: a title set beside its authors' names (in bold
+    or a larger type). They are
+    read as the right column of a band of their own, so the title's lines stay together; the tops
+    of those bands are returned too."""
+    out: set[int] = set()
+    tops: list[float] = []
+    last: Line | None = None
+    left_margin = min(o.x0 for o in lines)
+    body = statistics.median(o.size for o in lines)
+    for k, ln in enumerate(lines):  # in `_by_rows` order
+        if not (ln.x0 < gutter - 1 and ln.x1 > gutter + 1) or ln.x0 < left_margin + 4 * ln.size:
+            continue
+        if not (ln.bold or ln.size >= 1.15 * body) and last is None:
+            continue  # a block starts with a title's type: bold or larger than the page's text
+        beside = [o for o in lines[max(0, k - 6):k + 7]
+                  if o is not ln and o.x1 <= gutter + 1 and o.x1 < ln.x0 - o.size and not _label_alone(o)
+                  and len(o.text.split()) >= 2 and min(o.y1, ln.y1) - max(o.y0, ln.y0) > 0.3 * min(o.size, ln.size)]
+        below_last = last is not None and abs(ln.x0 - last.x0) <= 2 and -1 <= ln.y0 - last.y1 < 1.5 * ln.size
+        if beside and not below_last:
+            tops.append(_block_top(lines[:k], min(ln.y0, *(o.y0 for o in beside)), ln.size))
+        if beside or below_last:
+            out.add(id(ln))
+            last = ln
+    return out, tops
+
+
+def _block_top(above: list[Line], top: float, size: float, rows: int = 2) -> float:
+    """The top of a block, raised over up to `rows` rows right above it with no gap between
+    (a УДК line and a DOI over a byline), but not over a gap."""
+    for _ in range(rows):
+        near = [o for o in above if o.y0 < top - 1 and o.y1 > top - 1.5 * size]
+        if not near:
+            break
+        top = min(o.y0 for o in near)
+    return top
 
 
 _LABEL_ALONE = re.compile(r"^(?:\[\d{1,3}\]|\d{1,3}[.)]?)$")

@@ -315,6 +315,7 @@ def _year_from_margins(doc: Document) -> int | None:
 
 _DOT_LEADER = re.compile(r"\.{5,}|…{2,}")
 _SEPARATOR = re.compile(r"^\s*(?:[*⁂•·~–—-]\s*){1,5}$")
+_ENTRY_LABEL = re.compile(r"^(?:\[\d{1,3}\]|\d{1,3}\.)\s")  # '2. NoSQL. …' opens a list entry, never a paper
 _NUMBERED_HEADING = re.compile(r"^(?:[IVXLC]+|\d{1,2})\.\s+[A-ZА-ЯЁ]{4,}")  # "I. INTRODUCTION" is not an author
 
 
@@ -341,7 +342,8 @@ def _title_block_starts(paras: list[Paragraph], body_size: float) -> list[int]:
 def _is_title_candidate(p: Paragraph, body_size: float) -> bool:
     text = p.text.strip()
     return (_is_title_like(p, body_size) and sum(c.isalpha() for c in text) >= 10
-            and not _DOT_LEADER.search(text) and not is_reference_heading(p) and not find_names(text))
+            and not _DOT_LEADER.search(text) and not is_reference_heading(p) and not find_names(text)
+            and not _ENTRY_LABEL.match(text))
 
 
 def split_papers(doc: Document) -> list[Paper]:

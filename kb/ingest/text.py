@@ -218,6 +218,7 @@ _URL_TAIL = re.compile(r"(?:https?://|www\.|\b10\.\d{4,9}/)\S*[/\-_=&?#]$")
 
 
 _URL_END_CHARS = frozenset("/-_=&?#")
+_LIST_LABEL = re.compile(r"(?:\d{1,3}[.)]|\[\d{1,3}\])\s+\w")  # '2. Официальный сайт': the next entry, not the URL's rest
 _URL_OPEN = re.compile(r"(?:https?://|www\.)\S*[\w/]$")  # a URL the line end cut (xurl breaks before a '-')
 
 
@@ -235,8 +236,9 @@ def join_lines(lines: list[str], lexicon: Lexicon) -> tuple[str, list[int]]:
             starts.append(len(out))
             out += line
             continue
-        if (out[-1:] in _URL_END_CHARS and _URL_TAIL.search(out[-200:])) or \
-                (line[:1] in _URL_END_CHARS and line[1:2].strip() and _URL_OPEN.search(out[-200:])):
+        if ((out[-1:] in _URL_END_CHARS and _URL_TAIL.search(out[-200:])) or
+                (line[:1] in _URL_END_CHARS and line[1:2].strip() and _URL_OPEN.search(out[-200:]))) \
+                and not _LIST_LABEL.match(line):
             starts.append(len(out))  # a URL or DOI broken across lines has no space in it, and keeps its hyphens
             out += line
             continue

@@ -30,7 +30,7 @@ from kb.refs.parse import parse_reference
 from kb.refs.rules.areas import starts_publication_area
 
 _LABEL = re.compile(
-    r"(?:^|(?<=\n)|(?<=[.\]»)”\"]\s)|(?<=\d\.\s)|(?<=[a-zа-яё]\s)|(?<=,\s))[ \t]*(?:[-–•]\s*)?"
+    r"(?:^|(?<=\n)|(?<=[.\]»)”\"/]\s)|(?<=\d\.\s)|(?<=\d\s)|(?<=[^\W\d_]\s)|(?<=,\s))[ \t]*(?:[-–•]\s*)?"
     r"(?:\[(\d{1,3})\]|(\d{1,3})[.)](?!\d))[ \t]*(?=[^\W\d_]|[«\"“\[(]|[—–_-]{2,}|\n?\s*,\s*[“\"])")
 _LOST_DITTO = re.compile(r"\s*,\s*[“\"]")  # the '———' of an IEEE list, drawn as a line and lost
 _DITTO = "———"

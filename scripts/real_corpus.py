@@ -1,0 +1,60 @@
+"""The real third-party PDFs the search and evidence sets are labelled on, and their dev/test split.
+
+The PDFs stay in ../shared/corpus/real (never copied into the project); a knowledge base is
+ingested from them with the default embedder, as a user's would be. Queries and recommendations
+are split by id: odd numbers are dev, even numbers test, so both halves hold every paper and
+every kind (the labellers wrote them paper by paper, kind by kind).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from kb.ingest import pipeline  # noqa: E402
+from kb.search import indexing  # noqa: E402
+from kb.store import db  # noqa: E402
+
+REAL_DIR = REPO.parent / "shared" / "corpus" / "real"
+PAPERS = (
+    "ru_vestnik_ssau2012_econ_retail_turnover_ai.pdf", "ru_prikl_inform2006_mgmt_retail_neural_nets.pdf",
+    "ru_leti_conf_retail_assortment_word.pdf", "ru_vestnik_ulgtu2016_unity_article_plus_next.pdf",
+    "ru_perm_student_conf_cv_bilingual_a5.pdf", "ru_leti_ieeetran_robot_frameworks.pdf",
+    "en_acl2020_specter_twocol.pdf", "en_emnlp2004_word_twocol.pdf", "en_seim2017_ru_authors_libreoffice_ieee.pdf",
+    "en_ieee_tcsvt1997_twocol_numbered.pdf", "en_arxiv2015_superscript_citations.pdf", "en_plosone2018_wheat_cc_by.pdf",
+)
+
+
+def available() -> bool:
+    return all((REAL_DIR / name).exists() for name in PAPERS)
+
+
+def split_of(item_id: str) -> str:
+    """'dev' for odd-numbered ids ('rr01', 'er03'), 'test' for even ones."""
+    number = re.search(r"(\d+)$", item_id)
+    if number is None:
+        raise ValueError(f"id without a number: {item_id!r}")
+    return "dev" if int(number.group(1)) % 2 else "test"
+
+
+def load(*names: str) -> list[dict]:
+    out = []
+    for name in names:
+        path = REPO / "scripts" / "data" / name
+        out += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return out
+
+
+def build_kb(kb_dir: Path, model: str | None = None, tagger_for=None) -> None:
+    """Ingest the real papers (by their paths in ../shared) into kb_dir with embeddings."""
+    conn = db.connect(kb_dir)
+    embedder = indexing.embedder_for(conn, kb_dir, model)
+    tagger = tagger_for(kb_dir, embedder) if tagger_for else None
+    report = pipeline.ingest(conn, [REAL_DIR / name for name in PAPERS], on_passages=indexing.passage_hook(embedder, tagger))
+    if report.failures:
+        raise SystemExit(f"ingest failed: {report.failures}")
