@@ -4,7 +4,7 @@
 (not from the raw text), exactly as a user's would be; labels scripts/data/search_dev.jsonl.
 `--set real`: it is ingested from twelve real papers of ../shared/corpus/real (see
 real_corpus.py); labels scripts/data/search_real_{ru,en}.jsonl, written by reading the PDFs
-before running kb on them, printed as dev (odd ids) and test (even ids) apart.
+before running kb on them, printed as dev and test apart (alternating within each kind).
 A passage is relevant to a query when it contains one of the query's answer snippets
 (whitespace collapsed), so the labels do not depend on how the text was chunked.
 
@@ -127,11 +127,11 @@ def main() -> None:
         if args.set == "seeds":
             report(conn, searcher, load_queries(), args)
             return
-        every = real_corpus.load("search_real_ru.jsonl", "search_real_en.jsonl")
+        split = real_corpus.halves(real_corpus.load("search_real_ru.jsonl", "search_real_en.jsonl"))
         out = {}
         for half in ("dev", "test"):
             print(f"== real papers, {half} ==")
-            out[half] = report(conn, searcher, [q for q in every if real_corpus.split_of(q["id"]) == half], args)
+            out[half] = report(conn, searcher, split[half], args)
         if args.json:
             args.json.write_text(json.dumps(out, indent=2, ensure_ascii=False))
 

@@ -13,8 +13,8 @@ supports the recommendation when it contains most (80 %) of the words of one of 
 returned for recommendations the seeds do not support (all of those are wrong).
 
 `--set real` runs the evidence part on twelve real papers of ../shared/corpus/real instead
-(scripts/data/evidence_real.jsonl, labelled by reading the PDFs before running kb), dev (odd
-ids) and test (even ids) apart; see real_corpus.py.
+(scripts/data/evidence_real.jsonl, labelled by reading the PDFs before running kb), printed as
+dev and test apart, alternating within each kind; see real_corpus.py.
 
     python scripts/eval_topics.py [--sweep] [--json FILE] [--skip-evidence] [--set seeds|real]
 """
@@ -194,11 +194,10 @@ def main() -> None:
             if not real_corpus.available():
                 raise SystemExit(f"the real PDFs are not in {real_corpus.REAL_DIR}")
             real_corpus.build_kb(kb_dir)
-            recs = real_corpus.load("evidence_real.jsonl")
+            split = real_corpus.halves(real_corpus.load("evidence_real.jsonl"))
             for half in ("dev", "test"):
                 print(f"\n== real papers, {half} ==")
-                out[f"evidence_real_{half}"] = eval_evidence(
-                    kb_dir, [r for r in recs if real_corpus.split_of(r["id"]) == half], args.sweep)
+                out[f"evidence_real_{half}"] = eval_evidence(kb_dir, split[half], args.sweep)
     if args.json:
         args.json.write_text(json.dumps(out, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 

@@ -2,14 +2,13 @@
 
 The PDFs stay in ../shared/corpus/real (never copied into the project); a knowledge base is
 ingested from them with the default embedder, as a user's would be. Queries and recommendations
-are split by id: odd numbers are dev, even numbers test, so both halves hold every paper and
-every kind (the labellers wrote them paper by paper, kind by kind).
+are split into dev and test by alternating within each kind (query kind; for recommendations
+language, cross-lingual or not, supported or not), in file order, so both halves hold every kind.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import sys
 from pathlib import Path
 
@@ -34,12 +33,21 @@ def available() -> bool:
     return all((REAL_DIR / name).exists() for name in PAPERS)
 
 
-def split_of(item_id: str) -> str:
-    """'dev' for odd-numbered ids ('rr01', 'er03'), 'test' for even ones."""
-    number = re.search(r"(\d+)$", item_id)
-    if number is None:
-        raise ValueError(f"id without a number: {item_id!r}")
-    return "dev" if int(number.group(1)) % 2 else "test"
+def kind_of(item: dict) -> tuple:
+    if "kind" in item:
+        return (item["kind"],)
+    return (item["lang"], bool(item.get("cross")), bool(item["supports"]))
+
+
+def halves(items: list[dict]) -> dict[str, list[dict]]:
+    """{'dev': [...], 'test': [...]}: the first, third, ... item of each kind is dev, the others test."""
+    seen: dict[tuple, int] = {}
+    out: dict[str, list[dict]] = {"dev": [], "test": []}
+    for item in items:
+        k = seen.get(kind_of(item), 0)
+        seen[kind_of(item)] = k + 1
+        out["dev" if k % 2 == 0 else "test"].append(item)
+    return out
 
 
 def load(*names: str) -> list[dict]:
