@@ -153,7 +153,7 @@ def load_extra(extra_dir: Path | None) -> list[tuple[Path, dict]]:
         if data.get("front"):
             paper = {**data["front"], "pdf_page": 1}
             found.append((path, {"file": data["file"], "split": "extra-dev", "dir": str(extra_dir),
-                                 "scope": "whole file", "papers": [paper]}))
+                                 "scope": data.get("scope", "whole file"), "papers": [paper]}))
     return found
 
 

@@ -181,3 +181,20 @@ def test_a_title_set_beside_its_authors_is_read_in_one_piece():
     assert texts.index("Т.А. Ковальчук") < at or texts.index("Т.А. Ковальчук") > at + 2
     assert texts.index("16. Right entry words of line number 7") < texts.index("В.В. Івчук,")  # the list comes first
     assert texts[-1].startswith("ДУ «")
+
+
+def test_a_footer_at_the_same_place_on_most_pages_is_running_matter_even_close_to_the_text():
+    from kb.ingest.extract import split_margins
+    from kb.ingest.model import Line
+    pages = []
+    for k in range(6):
+        words = ["alpha", "beta", "gamma", "delta", "sigma", "omega"]
+        body = [Line(f"{words[(j + k) % 6]} text {words[(j * k) % 6]} of the body, line {j}", 60, 100 + 12 * j, 500,
+                     110 + 12 * j, 10.0, page=k) for j in range(55)]  # the last line ends at y 758
+        footer = Line("ISSN 2410-681X. Медична та клінічна хімія. 2019. Т. 21. № 2", 246 if k % 2 else 100, 766,
+                      480, 776, 10.0, page=k)
+        pages.append([*body, footer, Line(str(61 + k), 60 if k % 2 else 520, 766, 72, 776, 10.0, page=k)])
+    kept, margins, numbers = split_margins(pages, [842.0] * 6)
+    assert all(not any("ISSN" in ln.text for ln in page) for page in kept)
+    assert [m["text"] for m in margins[0]][0].startswith("ISSN")
+    assert 61 in numbers[0]  # the page number beside it is read as the printed page

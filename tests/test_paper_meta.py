@@ -437,3 +437,25 @@ def test_an_entry_of_a_list_before_an_author_note_is_not_a_paper_title():
         "3. Официальная документация к NoSql DB: MongoDB. URL: https://docs.mongodb.com/",
         "А.А. Михайлов, студент, mi@example.com")]
     assert _title_block_starts(paras, 11.5) == []  # set larger than the body text (13 pt against 11.5)
+
+
+def test_an_issn_led_running_footer_names_the_journal():
+    from kb.ingest import venue
+    v = venue.from_line("ISSN 2410-681X. Медична та клінічна хімія. 2019. Т. 21. № 2")
+    assert (v.container, v.volume, v.issue, v.year) == ("Медична та клінічна хімія", "21", "2", 2019)
+
+
+def _paper(title: str, authors: list[str]):
+    from kb.ingest.model import Paper
+    return Paper(title, authors, None, None, None, None, None, [], None, False, 0, 0, [])
+
+
+def test_a_russian_summary_block_of_a_ukrainian_paper_is_the_same_paper():
+    from kb.ingest.papermeta import same_authors
+    uk = _paper("ЛІПІДНИЙ СПЕКТР СИРОВАТКИ КРОВІ", ["В. В. Івчук", "Т. А. Ковальчук"])
+    ru = _paper("ЛИПИДНЫЙ СПЕКТР СЫВОРОТКИ КРОВИ", ["В. В. Ивчук", "Т. А. Ковальчук"])
+    other_ru = _paper("ЛИПИДНЫЙ СПЕКТР СЫВОРОТКИ КРОВИ", ["А. Б. Петров"])
+    plain = _paper("СПЕКТР КРОВИ", ["В. В. Ивчук", "Т. А. Ковальчук"])  # no letter says uk or ru
+    assert same_authors(uk, ru)
+    assert not same_authors(uk, other_ru)
+    assert not same_authors(ru, plain)  # two Russian papers by the same authors stay two papers

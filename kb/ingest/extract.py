@@ -149,6 +149,16 @@ def _in_margin(line: Line, height: float) -> bool:
     return line.y1 < height * MARGIN_ZONE + 2 or line.y0 > height * (1 - MARGIN_ZONE) - 2
 
 
+def _in_wide_margin(line: Line, height: float) -> bool:
+    return line.y1 < height * WIDE_MARGIN_ZONE or line.y0 > height * (1 - WIDE_MARGIN_ZONE)
+
+
+def _placed_key(line: Line) -> tuple[str, int]:
+    """A line's text (digits folded) and its height on the page, to 3 points (left and right
+    pages set it at other x)."""
+    return _margin_key(line.text), round(line.y0 / 3)
+
+
 def _outer_lines(lines: list[Line], height: float) -> set[int]:
     """Lines nearest the top or bottom edge inside the wider zone (a masthead set a little lower).
 
@@ -188,12 +198,14 @@ def split_margins(pages: list[list[Line]], heights: list[float]) -> tuple[list[l
     journal, volume and issue) with the numbers read in them as printed-page candidates.
     """
     wide = [_outer_lines(lines, h) for lines, h in zip(pages, heights, strict=True)]
-    keys, exact = Counter(), Counter()
+    keys, exact, placed = Counter(), Counter(), Counter()
     for lines, h, outer in zip(pages, heights, wide, strict=True):
         keys.update({_margin_key(ln.text) for ln in lines if _in_margin(ln, h)})
         exact.update({ln.text for i, ln in enumerate(lines) if i in outer and not _in_margin(ln, h)})
+        placed.update({_placed_key(ln) for ln in lines if _in_wide_margin(ln, h) and not _in_margin(ln, h)})
     n = len(pages)
     repeat = 2 if n <= 6 else max(3, round(0.1 * n))
+    in_place = max(3, (n + 1) // 2)  # pages that print a line at the same place to make it running matter
     numbers: dict[int, list[int]] = {}
     kept_pages: list[list[Line]] = []
     margins: list[list[dict]] = []
@@ -203,10 +215,13 @@ def split_margins(pages: list[list[Line]], heights: list[float]) -> tuple[list[l
         for i, ln in enumerate(lines):
             if _in_margin(ln, h):
                 running = bool(_PAGE_NUMBER.match(ln.text)) or keys[_margin_key(ln.text)] >= repeat
-            else:  # further in: the very same text on other pages, and words, not a number or a УДК line
-                running = i in outer and exact[ln.text] >= repeat \
-                    and (sum(c.isalpha() for c in ln.text) >= 3 or "№" in ln.text) \
-                    and not _NOT_RUNNING.match(ln.text)
+            else:  # further in: the very same text on other pages, and words, not a number or a УДК line;
+                # or the same words or number at the same place on most pages ('ISSN … № 2' over the
+                # page number, set close to the last line of text)
+                running = (i in outer and exact[ln.text] >= repeat
+                           and (sum(c.isalpha() for c in ln.text) >= 3 or "№" in ln.text)
+                           and not _NOT_RUNNING.match(ln.text)) \
+                    or (_in_wide_margin(ln, h) and placed[_placed_key(ln)] >= in_place)
             running_lines.append(running)
         body = [ln for ln, running in zip(lines, running_lines, strict=True) if not running]
         for ln, running in zip(lines, running_lines, strict=True):

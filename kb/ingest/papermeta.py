@@ -62,18 +62,34 @@ def demote_covers(papers: list[Paper]) -> None:
 
 
 def same_authors(first: Paper, second: Paper) -> bool:
-    """Are second's authors first's, transliterated ('Ибрагимов' and 'Ibragimov')?"""
+    """Is second first's title block again: the same authors ('Ибрагимов' and 'Ibragimov', 'Івчук'
+    and 'Ивчук'), printed in another script or language (the Russian and English summaries a
+    Ukrainian journal prints after the references), or under the very same title?"""
     def keys(paper: Paper) -> set[str]:
         out = set()
         for a in parsed_authors(paper.authors):
             out.add(ascii_slug(a["family"]).replace("kh", "h").replace("j", "y").replace("iy", "y"))
         return out
 
-    def cyrillic(paper: Paper) -> bool:
-        return bool(re.search("[А-Яа-яЁёІіЇїЄє]", " ".join(paper.authors)))
-
     a, b = keys(first), keys(second)
-    return bool(a and b) and cyrillic(first) != cyrillic(second) and len(a & b) >= 0.5 * max(len(a), len(b))
+    if not (a and b) or len(a & b) < 0.5 * max(len(a), len(b)):
+        return False
+    same_title = bool(first.title and second.title) and ascii_slug(first.title) == ascii_slug(second.title)
+    one, other = _written_in(first), _written_in(second)
+    return same_title or one != other and "cyrillic" not in (one, other) or (one == "latin") != (other == "latin")
+
+
+_UKRAINIAN = re.compile("[ІіЇїЄєҐґ]")
+_RUSSIAN = re.compile("[ЫыЭэЪъЁё]")
+
+
+def _written_in(paper: Paper) -> str:
+    """'latin', 'uk', 'ru' or 'cyrillic' (no letter tells the two apart), from title and authors."""
+    text = " ".join([paper.title or "", *paper.authors])
+    if not re.search("[А-Яа-яЁёІіЇїЄєҐґ]", text):
+        return "latin"
+    uk, ru = len(_UKRAINIAN.findall(text)), len(_RUSSIAN.findall(text))
+    return "uk" if uk > ru else "ru" if ru > uk else "cyrillic"
 
 
 def parsed_authors(printed: list[str]) -> list[dict]:

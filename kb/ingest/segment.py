@@ -364,14 +364,29 @@ def split_papers(doc: Document) -> list[Paper]:
     udc = [opening(u) for u in udc]
     running = frozenset(t.casefold() for t in doc.margin_texts)
     papers = _papers_at(paras, starts, body_size, doc, running)
-    translated = [k for k in range(1, len(papers)) if starts[k - (len(papers) - len(starts))] not in udc
-                  and papermeta.same_authors(papers[k - 1], papers[k])]
+    translated = [k for k in range(1, len(papers)) if papermeta.same_authors(papers[k - 1], papers[k])
+                  and (starts[k - (len(papers) - len(starts))] not in udc or _summary_of(papers[k], papers[k - 1]))]
     if translated:  # an English title, authors and abstract at the end of a Russian paper: not a new paper
         drop = {starts[k - (len(papers) - len(starts))] for k in translated}
         papers = _papers_at(paras, [s for s in starts if s not in drop], body_size, doc, running)
     papermeta.demote_covers(papers)
     papermeta.annotate(doc, papers, _year_from_margins(doc))
     return papers
+
+
+SUMMARY_WORDS = 400
+
+
+def _summary_of(block: Paper, paper: Paper) -> bool:
+    """A title block with its own УДК that is a summary of the paper before it, not a paper: short
+    (SUMMARY_WORDS) and set in a smaller type than that paper's text."""
+    def paras(p: Paper) -> list[Paragraph]:
+        return [q for section in p.sections for q in section.paragraphs]
+
+    mine, theirs = paras(block), paras(paper)
+    if not mine or not theirs or sum(len(q.text.split()) for q in mine) >= SUMMARY_WORDS:
+        return False
+    return statistics.median(q.size for q in mine) < statistics.median(q.size for q in theirs) - 0.5
 
 
 def _papers_at(paras: list[Paragraph], starts: list[int], body_size: float, doc: Document,

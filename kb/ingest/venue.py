@@ -188,13 +188,15 @@ def from_line(text: str) -> Venue | None:
     return replace(found) if found is not None else None
 
 
+_ISSN = re.compile(r"(?<!\w)(?:[ep]-?)?ISSN(?:\s*\([^)]{1,12}\))?\s*:?\s*\d{4}\s?[-–]\s?\d{3}[\dXxХх]\b\.?",
+                   re.IGNORECASE)  # 'ISSN 2410-681X. Медична та клінічна хімія. 2019. Т. 21. № 2'
 _TO_APPEAR = re.compile(r"^(?:to\s+appear\s+in|appear(?:s|ed)\s+in|published\s+in|accepted\s+(?:for\s+publication\s+)?"
                         r"(?:in|at|by))\s+", re.IGNORECASE)  # a preprint names its venue: "To appear in OSDI 2006"
 
 
 @lru_cache(maxsize=4096)
 def _from_line(text: str) -> Venue | None:
-    text = _norm(text)
+    text = _ISSN.sub(" ", _norm(text)).strip(" .,;|")
     if _RUBRIC.match(text) or re.match(r"(?:©|\(c\)|copyright\b)", text, re.IGNORECASE):
         return None  # a rubric, or a copyright line ("© The Authors Journal compilation © 2014 ...")
     announced = _TO_APPEAR.match(text)
