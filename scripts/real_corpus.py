@@ -58,11 +58,10 @@ def load(*names: str) -> list[dict]:
     return out
 
 
-def build_kb(kb_dir: Path, model: str | None = None, tagger_for=None) -> None:
+def build_kb(kb_dir: Path, model: str | None = None) -> None:
     """Ingest the real papers (by their paths in ../shared) into kb_dir with embeddings."""
     conn = db.connect(kb_dir)
     embedder = indexing.embedder_for(conn, kb_dir, model)
-    tagger = tagger_for(kb_dir, embedder) if tagger_for else None
-    report = pipeline.ingest(conn, [REAL_DIR / name for name in PAPERS], on_passages=indexing.passage_hook(embedder, tagger))
+    report = pipeline.ingest(conn, [REAL_DIR / name for name in PAPERS], on_passages=indexing.passage_hook(embedder))
     if report.failures:
         raise SystemExit(f"ingest failed: {report.failures}")

@@ -428,9 +428,8 @@ def order_lines(lines: list[Line]) -> list[Line]:
 def _beside_text(lines: list[Line], gutter: float) -> tuple[set[int], list[float]]:
     """Lines (ids) that cross the gutter but stand to the right of left-column text on their rows,
     with the lines under them at the same left edge: a title set beside its authors' names (in bold
-    or a larger type). They are
-    read as the right column of a band of their own, so the title's lines stay together; the tops
-    of those bands are returned too."""
+    or a larger type). They are read as the right column of a band of their own, so the title's
+    lines stay together; the tops of those bands are returned too."""
     out: set[int] = set()
     tops: list[float] = []
     last: Line | None = None
