@@ -113,3 +113,20 @@ def test_shipped_model_is_small_and_loaded_once():
     parse_reference("Ivanov I. I. Title // Journal. 2020. № 1. С. 1–2.")
     parse_reference("Petrov P. Other title // Journal. 2021. № 2. С. 3–4.")
     assert crf._tagger.cache_info().misses == 1
+
+
+def test_names_without_an_editor_word_are_authors():
+    from kb.refs.fields import editors_marked
+    toks = tokenise("Colin Kelly and Anna Korhonen. 2012. Title.")
+    labels = ["editor"] * 5 + ["O", "date", "O", "title", "O"]
+    assert editors_marked(toks, labels)[:5] == ["author"] * 5
+    toks = tokenise("In: Colin Kelly, ed. Book.")
+    labels = ["O", "O", "editor", "editor", "O", "O", "O", "container", "O"]
+    assert editors_marked(toks, labels) == labels
+
+
+def test_container_loses_the_word_in():
+    got = from_spans([("author", "A. Smith"), ("title", "T"), ("container", "In In Proc. of ICML’02")])
+    assert got["container"] == "Proc. of ICML’02"
+    assert from_spans([("container", "In Vivo")])["container"] == "In Vivo"
+

@@ -367,3 +367,40 @@ def test_gost_bare_volume_and_year_glued_to_journal():
 def test_vancouver_year_with_letter_suffix():
     check("Lane P, Moor K. Heat stress in grain crops. Aust J Test Res. 1999b; 12: 40–52.",
           authors=["Lane P.", "Moor K."], year="1999", volume="12", pages="40–52")
+
+
+def test_last_author_after_semicolon_and_is_kept():
+    assert names_from_block("Lafferty, J.; McCallum, A.; and Pereira, F.") == [
+        "Lafferty J.", "McCallum A.", "Pereira F."]
+    names, _ = read_authors("Lafferty, J.; McCallum, A.; and Pereira, F. 2001. Title.", 0)
+    assert names == ["Lafferty J.", "McCallum A.", "Pereira F."]
+
+
+def test_vancouver_transliterated_two_letter_initials():
+    ref = parse_rules("Mustafina ZhG, Kramarenko JuS, Kobtseva VJu. Integralnye pokazateli krovi. "
+                      "Klinicheskaya laboratornaya diagnostika. 1999; 5: 47-50.")
+    assert ref.style == "vancouver"
+    assert ref.authors == ["Mustafina Zh. G.", "Kramarenko Ju. S.", "Kobtseva V. Ju."]
+    assert ref.container == "Klinicheskaya laboratornaya diagnostika"
+
+
+def test_bmc_vancouver_colon_after_authors_and_year_comma_volume():
+    ref = parse_rules("Comerota AJ, Katz ML, White JV: Why does prophylaxis with external pneumatic "
+                      "compression for deep vein thrombosis fail?. Am J Surg 1992, 164:265-8.")
+    assert ref.style == "vancouver"
+    assert ref.authors == ["Comerota A. J.", "Katz M. L.", "White J. V."]
+    assert ref.title.startswith("Why does prophylaxis")
+    assert (ref.container, ref.year, ref.volume, ref.pages) == ("Am J Surg", "1992", "164", "265–8")
+
+
+def test_quoted_title_in_proceedings_is_a_conference_paper():
+    ref = parse_rules("R. Srikant and R. Agrawal: “Mining Generalized Association Rules”, Proc. of the "
+                      "21st Int'l Conf. on Very Large Databases, Zurich, Switzerland, Sep. 1995.")
+    assert ref.type == "conference"
+
+
+def test_vancouver_semicolon_typed_for_colon_and_supplement_issue():
+    ref = parse_rules("Singh D, Kolsum U, Brightling CE. Eosinophilic inflammation in COPD. "
+                      "European Respiratory Journal. 2014;44(6);1697-1700.")
+    assert (ref.container, ref.volume, ref.issue, ref.pages) == ("European Respiratory Journal", "44", "6",
+                                                                  "1697–1700")

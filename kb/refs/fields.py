@@ -44,6 +44,20 @@ def spans(tokens: list[Token], labels: list[str], text: str) -> list[tuple[str, 
     return out
 
 
+# 'In Proceedings of NIPS' / 'in LATIN 2010' / 'In In Proc.': the word that introduces a container
+# is not part of its name (journals named 'In Vivo', 'In Silico ...' keep it)
+_IN_PREFIX = re.compile(r"^(?:In\s*:?\s+)+(?!(?:vivo|vitro|silico|practice|context)\b)(?=[\w«\"“])", re.I)
+_EDITOR_MARK = re.compile(r"(?i)^(?:eds?|editors?|edited|ред|под|сост|hrsg|coord|dir)$")
+
+
+def editors_marked(tokens: list[Token], labels: list[str]) -> list[str]:
+    """Labels with 'editor' kept only where the entry says so ('eds.', 'под ред.', 'Hrsg.'): names
+    with no such word are its authors, whatever the labeller guessed."""
+    if "editor" not in labels or any(_EDITOR_MARK.match(t.text) for t in tokens):
+        return labels
+    return ["author" if lab == "editor" else lab for lab in labels]
+
+
 def persons(block: str) -> list[str]:
     """A block of author names -> ['Surname I. O.', ...]; an organisation stays whole."""
     block = _ELLIPSIS.sub(" ", block).strip(" ,;:/")
@@ -79,7 +93,7 @@ def from_spans(runs: list[tuple[str, str]]) -> dict:
     out["authors"] = max(lists, key=len) if lists else []
     title, container = first(by.get("title", [])), first(by.get("container", []))
     out["title"] = clean_title(title) if title else None
-    out["container"] = clean_container(container) if container else None
+    out["container"] = clean_container(_IN_PREFIX.sub("", container)) if container else None
     year = None
     for d in by.get("date", []):
         if (m := _YEAR.search(d)):

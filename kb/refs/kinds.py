@@ -56,6 +56,8 @@ def _component_type(ref: Reference, s: str, style: str) -> str:
     """The type of an entry that names a container (journal, book, proceedings, site)."""
     numbered = bool(ref.volume or ref.issue)
     if style == "ieee" and not _IEEE_IN.search(s):
+        if CONF.search(ref.container):
+            return "conference"
         return "web" if ref.url and not (numbered or ref.pages) else "article"
     in_part = _IN_PART.search(s) if "In" in s else None
     if in_part and style in ("apa", "harvard", "vancouver") and CONF.search(in_part.group(1)):

@@ -32,8 +32,12 @@ SURNAME = rf"{PARTICLE}{{0,3}}{_WORD}(?:-{_WORD}|-[{LO}]+)*"
 # One name in each printed form, anchored at the current position.
 _SI = re.compile(rf"({SURNAME}),?\s+(?:({_PARTICLE_GROUP}),\s+)?({INITIALS})(?![{LO}])")
 _IS = re.compile(rf"({INITIALS})\s?({SURNAME})(?![{LO}\-])(?!\.\s?[{UP}][{LO}]{{0,2}}\.)")
-_VANCOUVER = re.compile(rf"({SURNAME}(?:\s{_WORD})?)\s+([{UP}]{{1,3}})(?:\s+(Jr|Sr|II|III|IV)\b\.?)?(?=[,.;:]|\s+and\b|$)")
-_SEP = re.compile(r"\s*(?:,\s*(?:and\s+|&\s*|и\s+)?|\s+(?:and|&|и)\s+|;\s*)")
+# Vancouver initials: capitals, and the two-letter initials of transliterated Cyrillic names
+# ('Feshhenko JuI', 'Mustafina ZhG', 'Kobtseva VJu')
+_V_INIT = r"(?:Zh|Kh|Ch|Sh|Ts|Ju|Ja|Yu|Ya|Ye|Jo|Yo)"
+_VANCOUVER = re.compile(rf"({SURNAME}(?:\s{_WORD})?)\s+((?:{_V_INIT}|[{UP}]){{1,3}})(?:\s+(Jr|Sr|II|III|IV)\b\.?)?(?=[,.;:]|\s+and\b|$)")
+_V_INITIAL = re.compile(rf"{_V_INIT}|\S")
+_SEP = re.compile(r"\s*(?:[,;]\s*(?:and\s+|&\s*|и\s+)?|\s+(?:and|&|и)\s+)")
 ETAL = re.compile(r"\s*,?\s*(?:\[\s*(?:и\s+др|et\s+al)\.?\s*\]|(?:и\s+др|et\s+al)\.?)")
 _PATTERNS = {"si": _SI, "is": _IS, "v": _VANCOUVER}
 
@@ -46,7 +50,7 @@ def initials_of(text: str) -> str:
     """'И.О.' / 'IO' / 'M.-C.' -> 'И. О.' / 'I. O.' / 'M.-C.'."""
     text = text.strip()
     if "." not in text:
-        return " ".join(c + "." for c in text if not c.isspace())
+        return " ".join(c + "." for c in _V_INITIAL.findall(text))
     return " ".join(p.replace(" ", "") for p in _ONE_INITIAL.findall(text))
 
 
@@ -120,7 +124,7 @@ ORG_WORDS = re.compile(
     r"департамент|управлени|правительств|организаци|компани|корпораци|обществ|палат|инспекци|росстат|"
     r"администраци|комисси|федерац|госкомстат|минобрнауки|минфин)", re.I)
 
-_BLOCK_SPLIT = re.compile(r"\s*,\s*(?:and\s+|&\s*)?|\s+(?:and|&)\s+|\s*;\s*")
+_BLOCK_SPLIT = re.compile(r"\s*[,;]\s*(?:and\s+|&\s*|и\s+)?|\s+(?:and|&|и)\s+")
 _ONLY_INITIALS = re.compile(INITIALS)
 _BARE_SURNAME = re.compile(SURNAME)
 _PARTICLE_ONLY = re.compile(_PARTICLE_GROUP)

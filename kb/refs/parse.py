@@ -29,7 +29,7 @@ def _model_fields(text: str, rules: Reference) -> dict:
     from kb.refs import fields as fl
 
     tokens, labels = crf.label(text, rules)
-    return fl.from_spans(fl.spans(tokens, labels, text))
+    return fl.from_spans(fl.spans(tokens, fl.editors_marked(tokens, labels), text))
 
 
 def parse_reference(raw: str, previous: Reference | None = None, method: str = "combined") -> Reference:

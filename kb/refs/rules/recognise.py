@@ -15,13 +15,14 @@ from kb.refs.text import LO, UP, YEAR
 
 _GOST_MARKERS = re.compile(r"//|\s[–—]\s|\b[СC]\.\s*\d|№\s*\d|\bТ\.\s*\d|\[Текст\]|\[Электронный|"
                            r"\bМ\.\s?:|\bСПб\.\s?:|Режим доступа|дата обращения|Дата доступа")
-_VANC_START = re.compile(rf"{nm.SURNAME}(?:\s{nm.SURNAME})?\s[A-Z]{{1,3}}(?:,\s|\.\s|\s\()")
+_VANC_START = re.compile(rf"{nm.SURNAME}(?:\s{nm.SURNAME})?\s[A-Z]{{1,3}}(?:,\s|\.\s|:\s|\s\()")
 _VANC_INITIALS = re.compile(r"\s[A-Z]{1,3}[,.]\s")
 _COMMA_SPACE = re.compile(r"[^(]*,\s")
 _RU_PAGES_OR_ISSUE = re.compile(r"[СC]\.\s*\d|№")
 _SPACED_DASH = re.compile(r"\s[–—]\s")
 _SURNAME_GIVEN = re.compile(rf"{nm.SURNAME},\s[{UP}][{LO}]+")
-_VANC_YEAR_SEMI = re.compile(rf"\b{YEAR}[a-z]?\s*(?:[A-Z][a-z]{{2}}\s*(?:\d+\s*)?)?;")
+# 'Year;' (NLM), or 'Year, 28:118-44' (BMC)
+_VANC_YEAR_SEMI = re.compile(rf"\b{YEAR}[a-z]?\s*(?:[A-Z][a-z]{{2}}\s*(?:\d+\s*)?)?;|\s{YEAR},\s*\d+(?:\(\w+\))?:\s*\d")
 _PUB_SEMI_YEAR = re.compile(rf":\s*[^:;]+;\s*{YEAR}")
 _PUB_SEMI_YEAR_NODOT = re.compile(rf":\s*[^:;.]+;\s*{YEAR}")
 _IN_AFTER_SENTENCE = re.compile(r"\.\s+In:?\s")

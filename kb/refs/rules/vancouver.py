@@ -15,7 +15,7 @@ from kb.refs.reference import Reference
 from kb.refs.rules.author_date import in_book, title_and_rest
 from kb.refs.text import YEAR, clean, dash, sentence_end
 
-_VANC_DATE = re.compile(rf"\.?\s*({YEAR})[a-z]?(?:\s+(?:{MONTH})(?:\s+\d{{1,2}})?)?\s*;\s*")
+_VANC_DATE = re.compile(rf"\.?\s*({YEAR})[a-z]?(?:\s+(?:{MONTH})(?:\s+\d{{1,2}})?)?\s*(?:;|,(?=\s*\d+(?:\(\w+\))?:\s*\d))\s*")
 _ORG_HEAD = re.compile(r"([^.]{2,120})\.\s")
 _PAREN_YEAR = re.compile(rf"\(({YEAR})\)\s*")
 _EDITION_PREFIX = re.compile(r"^\d+(?:st|nd|rd|th)\s+ed\.\s*")
@@ -24,7 +24,9 @@ _IN_COLON = re.compile(r"In[:\s]")
 _IN_COLON_PREFIX = re.compile(r"^In:?\s+")
 _P_RANGE = re.compile(r"\bp\.\s*(\d+\s*[-–]\s*\d+)")
 _FIRST_SENTENCE = re.compile(r"\.\s")
-_VANC_NUMBERS = re.compile(r"\s*(\d+)\s*(?:\(([\w\-–]+)\))?\s*:\s*([A-Za-z]?\d+(?:\s*[-–—]\s*\d+)?)")
+# '28(2):118-44', '119(1 Suppl):132S-75S', and ';' typed for ':' ('2014;44(6);1697-1700')
+_VANC_NUMBERS = re.compile(r"\s*(\d+)\s*(?:\(([\w\-–]+(?:\s[A-Za-z]+\.?)?)\))?\s*[:;]\s*"
+                           r"([A-Za-z]?\d+[A-Z]?(?:\s*[-–—]\s*\d+[A-Z]?)?)")
 _VANC_PAGES = re.compile(r"\s*(\d+\s*[-–—]\s*\d+)")
 _CONF_DATES = re.compile(r"(.*?),\s*\d{1,2}\s*[A-Za-z]*[-–]")
 
@@ -37,7 +39,7 @@ def parse_vancouver(s: str, ref: Reference) -> None:
         if om:
             authors, end = [om.group(1).strip()], om.end()
     ref.authors = authors
-    rest = s[end:].lstrip(" .,")
+    rest = s[end:].lstrip(" .,:")
     ym = _PAREN_YEAR.match(rest)
     if ym:
         ref.year, rest = ym.group(1), rest[ym.end():]
