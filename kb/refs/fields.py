@@ -12,7 +12,7 @@ import re
 from kb.refs import names as nm
 from kb.refs.rules.gost import clean_container, clean_title  # the rules' cleaning conventions
 from kb.refs.text import NAME_EDGE, clean, unquote
-from kb.refs.tokens import Token
+from kb.refs.tokens import _MARKERS, Token
 
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 _VOLUME_NUM = re.compile(r"\d+[A-Za-zА-Яа-я]?(?:\s*\(\d+\))?|\b[IVXLC]+\b|[A-Z]+-\d+")
@@ -47,13 +47,14 @@ def spans(tokens: list[Token], labels: list[str], text: str) -> list[tuple[str, 
 # 'In Proceedings of NIPS' / 'in LATIN 2010' / 'In In Proc.': the word that introduces a container
 # is not part of its name (journals named 'In Vivo', 'In Silico ...' keep it)
 _IN_PREFIX = re.compile(r"^(?:In\s*:?\s+)+(?!(?:vivo|vitro|silico|practice|context)\b)(?=[\w«\"“])", re.I)
-_EDITOR_MARK = re.compile(r"(?i)^(?:eds?|editors?|edited|ред|под|сост|hrsg|coord|dir)$")
+# the editor words the labeller's features know, less the translators', plus 'coord.'/'dir.'
+_EDITOR_WORDS = {w for w, kind in _MARKERS.items() if kind == "ed"} - {"пер", "trans"} | {"coord", "dir"}
 
 
 def editors_marked(tokens: list[Token], labels: list[str]) -> list[str]:
     """Labels with 'editor' kept only where the entry says so ('eds.', 'под ред.', 'Hrsg.'): names
     with no such word are its authors, whatever the labeller guessed."""
-    if "editor" not in labels or any(_EDITOR_MARK.match(t.text) for t in tokens):
+    if "editor" not in labels or any(t.text.lower() in _EDITOR_WORDS for t in tokens):
         return labels
     return ["author" if lab == "editor" else lab for lab in labels]
 

@@ -11,6 +11,7 @@ from kb.refs import names as nm
 from kb.refs.identifiers import GMD
 from kb.refs.rules.author_date import ACL_YEAR, APA_YEAR, EDITED_BY
 from kb.refs.rules.quoted import QUOTED
+from kb.refs.rules.vancouver import BMC_NUMBERS
 from kb.refs.text import LO, UP, YEAR
 
 _GOST_MARKERS = re.compile(r"//|\s[–—]\s|\b[СC]\.\s*\d|№\s*\d|\bТ\.\s*\d|\[Текст\]|\[Электронный|"
@@ -22,7 +23,7 @@ _RU_PAGES_OR_ISSUE = re.compile(r"[СC]\.\s*\d|№")
 _SPACED_DASH = re.compile(r"\s[–—]\s")
 _SURNAME_GIVEN = re.compile(rf"{nm.SURNAME},\s[{UP}][{LO}]+")
 # 'Year;' (NLM), or 'Year, 28:118-44' (BMC)
-_VANC_YEAR_SEMI = re.compile(rf"\b{YEAR}[a-z]?\s*(?:[A-Z][a-z]{{2}}\s*(?:\d+\s*)?)?;|\s{YEAR},\s*\d+(?:\(\w+\))?:\s*\d")
+_VANC_YEAR_SEMI = re.compile(rf"\b{YEAR}[a-z]?\s*(?:[A-Z][a-z]{{2}}\s*(?:\d+\s*)?)?;|\s{YEAR},\s*{BMC_NUMBERS}")
 _PUB_SEMI_YEAR = re.compile(rf":\s*[^:;]+;\s*{YEAR}")
 _PUB_SEMI_YEAR_NODOT = re.compile(rf":\s*[^:;.]+;\s*{YEAR}")
 _IN_AFTER_SENTENCE = re.compile(r"\.\s+In:?\s")

@@ -15,7 +15,8 @@ from kb.refs.reference import Reference
 from kb.refs.rules.author_date import in_book, title_and_rest
 from kb.refs.text import YEAR, clean, dash, sentence_end
 
-_VANC_DATE = re.compile(rf"\.?\s*({YEAR})[a-z]?(?:\s+(?:{MONTH})(?:\s+\d{{1,2}})?)?\s*(?:;|,(?=\s*\d+(?:\(\w+\))?:\s*\d))\s*")
+BMC_NUMBERS = r"\d+(?:\(\w+\))?:\s*\d"  # BioMed Central's 'Year, 28:118-44': a comma, then volume:pages
+_VANC_DATE = re.compile(rf"\.?\s*({YEAR})[a-z]?(?:\s+(?:{MONTH})(?:\s+\d{{1,2}})?)?\s*(?:;|,(?=\s*{BMC_NUMBERS}))\s*")
 _ORG_HEAD = re.compile(r"([^.]{2,120})\.\s")
 _PAREN_YEAR = re.compile(rf"\(({YEAR})\)\s*")
 _EDITION_PREFIX = re.compile(r"^\d+(?:st|nd|rd|th)\s+ed\.\s*")
