@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -38,11 +38,31 @@ class Quote:
     passage_id: int
     paper: dict
     pages: dict
+    strength: str = "partial"  # "strong" or "partial" (see STRONG_MARGIN)
+    matched: list[str] = field(default_factory=list)  # the recommendation's words the quote shares
+    lang: str | None = None  # the quote's language (the passage's)
 
     def as_json(self) -> dict:
         paper = {k: self.paper[k] for k in ("id", "title", "authors", "year", "lang", "doi", "source")}
-        return {"quote": self.text, "score": round(self.score, 4), "passage_id": self.passage_id,
+        return {"quote": self.text, "score": round(self.score, 4), "strength": self.strength,
+                "matched": self.matched, "lang": self.lang, "passage_id": self.passage_id,
                 "paper": paper, "pages": self.pages}
+
+
+@dataclass
+class Aspect:
+    """One of the things a recommendation asks for, and whether any sentence supports it."""
+
+    text: str
+    quote: int | None  # index into Evidence.quotes of its best supporting quote, None when unsupported
+    score: float = 0.0
+
+    @property
+    def found(self) -> bool:
+        return self.quote is not None
+
+    def as_json(self) -> dict:
+        return {"aspect": self.text, "found": self.found, "quote": self.quote, "score": round(self.score, 4)}
 
 
 @dataclass
@@ -52,6 +72,7 @@ class Evidence:
     supporting_passages: int  # all passages with a sentence above the threshold, before the cut
     supporting_papers: int
     supporting_sentences: int = 0
+    aspects: list[Aspect] = field(default_factory=list)  # empty when the recommendation asks one thing
 
     @property
     def found(self) -> bool:
@@ -68,7 +89,7 @@ class Evidence:
         return {"recommendation": self.recommendation, "found": self.found, "strength": self.strength(),
                 "supporting_passages": self.supporting_passages, "supporting_papers": self.supporting_papers,
                 "supporting_sentences": self.supporting_sentences,
-                "quotes": [q.as_json() for q in self.quotes]}
+                "quotes": [q.as_json() for q in self.quotes], "aspects": [a.as_json() for a in self.aspects]}
 
 
 def sentence_spans(text: str, spans: list) -> list[tuple[int, int]]:
