@@ -456,8 +456,8 @@ def topics_show(ctx, theme, k, style, fmt, as_json):
 @click.option("--per-paper", default=2, show_default=True, help="Most quotes from one paper.")
 @click.option("--min-score", type=float, default=None, help="Support threshold (default: the calibrated one).")
 @click.option("--style", type=click.Choice(["gost", "apa"]), default="gost", show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default=None,
-              help="Default: markdown when writing to a .md file, text otherwise.")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "docx"]), default=None,
+              help="Default: markdown when writing to a .md file, docx to a .docx file, text otherwise.")
 @click.option("--json", "as_json", is_flag=True, help="The same data as JSON.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to a file.")
 @click.pass_context
@@ -477,6 +477,13 @@ def evidence(ctx, recommendation, recs_file, k, per_paper, min_score, style, fmt
         recs += [x.strip() for x in lines if x.strip() and not x.lstrip().startswith("#")]
     if not recs:
         raise click.UsageError("give a RECOMMENDATION or --file with one per line")
+    if fmt is None and not as_json and output:
+        suffix = output.suffix.lower()
+        fmt = "markdown" if suffix in (".md", ".markdown") else "docx" if suffix == ".docx" else "text"
+    if fmt == "docx" and as_json:
+        raise click.UsageError("--json and --format docx exclude each other")
+    if fmt == "docx" and not output:
+        raise click.UsageError("--format docx needs -o FILE.docx")
     conn = _conn(ctx)
     lexical.ensure_index(conn)
     searcher = Searcher(conn, ctx.obj["kb_dir"], indexing.embedder_for(conn, ctx.obj["kb_dir"]))
@@ -484,15 +491,20 @@ def evidence(ctx, recommendation, recs_file, k, per_paper, min_score, style, fmt
     found = [finder.find(searcher, r, k=k, per_paper=per_paper, min_support=threshold) for r in recs]
     if as_json:
         out = json.dumps(report.as_json(conn, found, style), ensure_ascii=False, indent=2)
+    elif fmt == "docx":
+        out = None
     else:
-        if fmt is None:
-            fmt = "markdown" if output and output.suffix.lower() in (".md", ".markdown") else "text"
         out = report.markdown(conn, found, style) if fmt == "markdown" else report.text(conn, found, style)
     if output:
         try:
-            output.write_text(out if out.endswith("\n") else out + "\n", encoding="utf-8")
+            if out is None:
+                from kb.evidence.docx_report import write_docx
+
+                write_docx(conn, found, output, style)
+            else:
+                output.write_text(out if out.endswith("\n") else out + "\n", encoding="utf-8")
         except OSError as exc:
-            raise KbError(f"{output}: cannot write report: {exc.strerror}") from exc
+            raise KbError(f"{output}: cannot write report: {exc.strerror or exc}") from exc
         n = sum(e.found for e in found)
         click.echo(f"{len(found)} recommendation(s), {n} with evidence: report written to {output}", err=True)
     else:

@@ -55,13 +55,17 @@ def test_file_of_recommendations_writes_a_markdown_report(sample_kb, tmp_path):
     assert result.exit_code == 0, result.output
     assert "3 recommendation(s), 2 with evidence" in result.output
     md = out.read_text(encoding="utf-8")
-    assert md.count("\n## ") == 4 and "## References" in md
-    assert md.count("| # | Quote | Source | Page |") == 2 and "No evidence found." in md
+    assert md.count("\n## ") == 4 and "## References" in md and "No evidence found." in md
+    recs = md.split("\n## ")[1:3]  # the two with evidence: a table under each quoted paper's heading
+    for rec in recs:
+        heads = [x for x in rec.splitlines() if x.startswith("| # |")]
+        assert heads and len(heads) == rec.count("\n### ")
+        assert all(re.fullmatch(r"\| # \| (Quote|Quote \(\w+\) \| Quote \(\w+\)) \| Page \| Strength \|", h) for h in heads)
     table_rows = [x for x in md.splitlines() if re.match(r"\| \d+ \|", x)]
-    assert table_rows and all(len(x.split(" | ")) == 4 for x in table_rows)
+    assert table_rows and all(x.split(" | ")[-1].split(";")[0].rstrip(" |") in ("strong", "partial") for x in table_rows)
     refs = md.split("## References", 1)[1].strip().splitlines()
     assert refs[0].startswith("1. ") and " – " in refs[0]  # GOST areas are separated by ". – "
-    cited = {int(n) for n in re.findall(r"\[(\d+)\] \|", md)}
+    cited = {int(n) for n in re.findall(r"^### .*\[(\d+)\]$", md, re.M)}
     assert cited == set(range(1, len(refs) + 1))
     apa = run_cli(sample_kb, "evidence", PILOT_RU, "--style", "apa", "--format", "markdown")
     assert apa.exit_code == 0 and re.search(r"\(\d{4}\)\.", apa.stdout)
