@@ -454,14 +454,17 @@ def topics_show(ctx, theme, k, style, fmt, as_json):
               help="Recommendations, one per line (blank lines and lines starting with # are skipped).")
 @click.option("-k", "k", default=5, show_default=True, help="Most quotes per recommendation.")
 @click.option("--per-paper", default=2, show_default=True, help="Most quotes from one paper.")
-@click.option("--min-score", type=float, default=None, help="Support threshold (default: the calibrated one).")
+@click.option("--min-score", type=float, default=None,
+              help="Same-language support threshold (default: the calibrated one); the other language's is lower.")
+@click.option("--margin", type=float, default=None,
+              help="Quote only sentences within this of the best one's score (default: the calibrated one).")
 @click.option("--style", type=click.Choice(["gost", "apa"]), default="gost", show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "docx"]), default=None,
               help="Default: markdown when writing to a .md file, docx to a .docx file, text otherwise.")
 @click.option("--json", "as_json", is_flag=True, help="The same data as JSON.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to a file.")
 @click.pass_context
-def evidence(ctx, recommendation, recs_file, k, per_paper, min_score, style, fmt, as_json, output):
+def evidence(ctx, recommendation, recs_file, k, per_paper, min_score, margin, style, fmt, as_json, output):
     """Passages across papers that support a RECOMMENDATION, with citations: a report to paste."""
     from kb.evidence import find as finder
     from kb.evidence import report
@@ -488,7 +491,7 @@ def evidence(ctx, recommendation, recs_file, k, per_paper, min_score, style, fmt
     lexical.ensure_index(conn)
     searcher = Searcher(conn, ctx.obj["kb_dir"], indexing.embedder_for(conn, ctx.obj["kb_dir"]))
     threshold = finder.MIN_SUPPORT if min_score is None else min_score
-    found = [finder.find(searcher, r, k=k, per_paper=per_paper, min_support=threshold) for r in recs]
+    found = [finder.find(searcher, r, k=k, per_paper=per_paper, min_support=threshold, margin=margin) for r in recs]
     if as_json:
         out = json.dumps(report.as_json(conn, found, style), ensure_ascii=False, indent=2)
     elif fmt == "docx":

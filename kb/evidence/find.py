@@ -1,29 +1,40 @@
 """Recommendation -> supporting sentences, each with its paper and exact page, diversified.
 
-Candidates are the passages hybrid search ranks highest; within them each embedded sentence
-is scored by its similarity to the recommendation plus a bonus for sharing its rarer words
-(same form as the search fusion). Sentences below MIN_SUPPORT are dropped: a recommendation
-with nothing above it gets no evidence rather than the least bad hits. The rest are picked by
-maximal marginal relevance, at most PER_PAPER per paper, so the report shows breadth.
+Candidates come from every stored sentence vector (the nearest ones, whatever their passage's
+rank) and from the best full-text matches. Each sentence is scored by its similarity to the
+recommendation plus a bonus for sharing its rarer words (same form as the search fusion), and
+must reach a threshold calibrated per language pair: the same meaning scores lower across
+languages, so one absolute threshold would favour the recommendation's own language (values
+chosen on the dev recommendations, scripts/eval_topics.py --sweep). A recommendation with
+nothing above it gets no evidence rather than the least bad hits. The rest are picked by
+maximal marginal relevance, at most PER_PAPER per paper, so the report shows breadth. A
+recommendation that asks several things is split into its aspects (kb.evidence.aspects), and
+each aspect is checked on its own.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from kb import library
+from kb.evidence import aspects
 from kb.ingest import lang as langid
 from kb.ingest.model import pages_in
-from kb.search import lexical, vectors
+from kb.search import lexical, sentence_index, vectors
 from kb.search.fusion import COVERAGE_POWER, OTHER_LANG_FACTOR
 from kb.search.search import Searcher
 
-CANDIDATE_PASSAGES = 30
-MIN_SUPPORT = 0.54
+CANDIDATE_PASSAGES = 30  # best full-text matches added to the pool
+CANDIDATE_SENTENCES = 200  # nearest stored sentences per query vector whose passages join the pool
+MIN_SUPPORT = 0.54  # same-language support threshold (score: cosine + shared-word bonus)
+CROSS_OFFSET = 0.02  # how much lower the threshold is for a sentence in the other language
+MARGIN = 0.08  # quotes lie within this of the best quote's score
+STRONG_MARGIN = 0.10  # a quote this far above its threshold is "strong", else "partial"
 LEXICAL_WEIGHT = 0.50
 MMR_LAMBDA = 0.7
 PER_PAPER = 2
@@ -98,7 +109,7 @@ def sentence_spans(text: str, spans: list) -> list[tuple[int, int]]:
     return kept if len(kept) > 1 else []
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity: one object per stored sentence
 class _Sentence:
     passage_id: int
     paper_id: int
@@ -165,23 +176,93 @@ def _mmr(cands: list[_Sentence], k: int, per_paper: int, lam: float) -> list[_Se
     return chosen
 
 
+def _pool(searcher: Searcher, text: str, qvecs: np.ndarray) -> list[int]:
+    """Passages to read sentences from: those holding the sentences nearest to any of the query
+    vectors (every stored sentence is looked at) and the best full-text matches."""
+    index = sentence_index.open_index(searcher.conn, searcher.kb_dir, searcher.embedder.name, searcher.embedder.dim)
+    ids: dict[int, None] = {}
+    for qvec in qvecs:
+        rows, _ = index.top(qvec, CANDIDATE_SENTENCES)
+        ids.update((int(index.rows[r, 0]), None) for r in rows)
+    terms, df = lexical.query_stats(searcher.conn, text)
+    if terms:
+        ids.update((pid, None) for pid, _ in lexical.search(searcher.conn, text, CANDIDATE_PASSAGES, df))
+    return list(ids)
+
+
+def threshold_for(same_language: bool, min_support: float, cross_offset: float = CROSS_OFFSET) -> float:
+    """The support threshold for a sentence: lower by cross_offset when it is in another language
+    than the recommendation, since cross-lingual similarities run lower for the same meaning."""
+    return min_support if same_language else min_support - cross_offset
+
+
+def _score(conn: sqlite3.Connection, text: str, qvec: np.ndarray, sents: list[_Sentence],
+           rows: dict[int, sqlite3.Row], qlang: str | None, min_support: float,
+           cross_offset: float) -> list[tuple[float, float]]:
+    """(score, threshold) per sentence: similarity plus the capped bonus for the rarer shared words."""
+    out = []
+    for s, cov in zip(sents, _coverage(conn, text, [s.text for s in sents]), strict=True):
+        same = qlang is None or rows[s.passage_id]["lang"] in (None, qlang)
+        score = float(s.vec @ qvec) + LEXICAL_WEIGHT * cov ** COVERAGE_POWER * (1.0 if same else OTHER_LANG_FACTOR)
+        out.append((score, threshold_for(same, min_support, cross_offset)))
+    return out
+
+
+def _matched(text: str, sentence: str) -> list[str]:
+    """The recommendation's words (as written) whose stems the sentence shares."""
+    have = set(lexical.analyze(sentence))
+    seen: dict[str, None] = {}
+    for word in re.findall(r"[^\W_]+(?:-[^\W_]+)*", text):
+        stems = lexical.analyze(word)
+        if stems and all(x in have for x in stems):
+            seen.setdefault(word.lower(), None)
+    return list(seen)
+
+
 def find(searcher: Searcher, recommendation: str, *, k: int = K, per_paper: int = PER_PAPER,
-         min_support: float = MIN_SUPPORT, lam: float = MMR_LAMBDA) -> Evidence:
+         min_support: float | None = None, lam: float = MMR_LAMBDA, margin: float | None = None,
+         cross_offset: float | None = None) -> Evidence:
+    """The supporting quotes of a recommendation; thresholds default to the module's constants."""
     conn, embedder = searcher.conn, searcher.embedder
     assert embedder is not None
-    cands = sorted(searcher.candidates(recommendation, "hybrid", None, CANDIDATE_PASSAGES),
-                   key=lambda c: c.dense, reverse=True)
-    ids = [c.passage_id for c in cands[:CANDIDATE_PASSAGES]]
+    min_support = MIN_SUPPORT if min_support is None else min_support
+    margin = MARGIN if margin is None else margin
+    cross_offset = CROSS_OFFSET if cross_offset is None else cross_offset
+    parts = aspects.split(recommendation)
+    qvecs = embedder.embed_queries([recommendation, *parts])  # one call: the per-call cost is paid once
+    ids = _pool(searcher, recommendation, qvecs)
     if not ids:
-        return Evidence(recommendation, [], 0, 0)
-    qvec = embedder.embed_queries([recommendation])[0]
+        return Evidence(recommendation, [], 0, 0, aspects=[Aspect(a, None) for a in parts])
     sents, rows = _sentences(conn, ids, embedder.dim)
     qlang = langid.script_lang(recommendation)
-    for s, cov in zip(sents, _coverage(conn, recommendation, [s.text for s in sents]), strict=True):
-        same = qlang is None or rows[s.passage_id]["lang"] in (None, qlang)
-        s.score = float(s.vec @ qvec) + LEXICAL_WEIGHT * cov ** COVERAGE_POWER * (1.0 if same else OTHER_LANG_FACTOR)
-    passing = [s for s in sents if s.score >= min_support and _quotable(s.text)]
-    chosen = _mmr(passing, k, per_paper, lam)
+    scored = _score(conn, recommendation, qvecs[0], sents, rows, qlang, min_support, cross_offset)
+    for s, (score, _) in zip(sents, scored, strict=True):
+        s.score = score
+    passing = [s for s, (score, thr) in zip(sents, scored, strict=True) if score >= thr and _quotable(s.text)]
+    if passing:
+        best = max(s.score for s in passing)
+        chosen = _mmr([s for s in passing if s.score >= best - margin], k, per_paper, lam)
+    else:
+        chosen = []
+    aspect_rows = []
+    for text, qvec in zip(parts, qvecs[1:], strict=True):
+        a_scored = _score(conn, text, qvec, sents, rows, qlang, min_support, cross_offset)
+        ok = [(score, i) for i, (score, thr) in enumerate(a_scored) if score >= thr and _quotable(sents[i].text)]
+        if not ok:
+            aspect_rows.append((text, None, max((x for x, _ in a_scored), default=0.0)))
+            continue
+        score, i = max(ok)
+        if sents[i] not in chosen:
+            chosen.append(sents[i])
+        aspect_rows.append((text, chosen.index(sents[i]), score))
+    quotes = _quotes(conn, recommendation, chosen, rows, threshold_for(True, min_support, cross_offset),
+                     threshold_for(False, min_support, cross_offset), qlang)
+    return Evidence(recommendation, quotes, len({s.passage_id for s in passing}), len({s.paper_id for s in passing}),
+                    len(passing), [Aspect(t, q, sc) for t, q, sc in aspect_rows])
+
+
+def _quotes(conn: sqlite3.Connection, recommendation: str, chosen: list[_Sentence], rows: dict[int, sqlite3.Row],
+            same_thr: float, cross_thr: float, qlang: str | None) -> list[Quote]:
     papers = library.paper_briefs(conn, {s.paper_id for s in chosen}) if chosen else {}
     quotes = []
     for s in chosen:
@@ -190,6 +271,8 @@ def find(searcher: Searcher, recommendation: str, *, k: int = K, per_paper: int 
                                (r["page_first"], r["page_last"]))
         paper = papers[s.paper_id]
         labels = library.page_labels_for(conn, paper["file_id"], (first, last))
-        quotes.append(Quote(s.text, s.score, s.passage_id, paper, library.page_span(labels, first, last)))
-    return Evidence(recommendation, quotes, len({s.passage_id for s in passing}), len({s.paper_id for s in passing}),
-                    len(passing))
+        same = qlang is None or r["lang"] in (None, qlang)
+        strength = "strong" if s.score >= (same_thr if same else cross_thr) + STRONG_MARGIN else "partial"
+        quotes.append(Quote(s.text, s.score, s.passage_id, paper, library.page_span(labels, first, last),
+                            strength, _matched(recommendation, s.text), r["lang"]))
+    return quotes

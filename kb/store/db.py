@@ -222,3 +222,13 @@ def get_meta(conn: sqlite3.Connection, key: str) -> str | None:
 def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
     conn.execute("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                  (key, value))
+
+
+def all_sentence_vector_blobs(conn: sqlite3.Connection) -> Iterator[tuple[int, int, bytes, bool]]:
+    """(passage id, rows, blob, is_float16) for every stored sentence-vector block, then the passage
+    vector (float32, one row) of every passage too short to have sentence vectors."""
+    for pid, n, blob in conn.execute("SELECT passage_id, n, vecs FROM sentence_vectors ORDER BY passage_id"):
+        yield pid, n, blob, True
+    for pid, blob in conn.execute("SELECT passage_id, vec FROM passage_vectors WHERE passage_id NOT IN "
+                                  "(SELECT passage_id FROM sentence_vectors) ORDER BY passage_id"):
+        yield pid, 1, blob, False
