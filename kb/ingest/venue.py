@@ -13,7 +13,6 @@ from dataclasses import asdict, dataclass, fields, replace
 from functools import lru_cache
 
 from kb.ingest.persons import byline_names
-from kb.refs.parse import parse_reference
 
 FIELDS = ("container", "volume", "issue", "publisher", "place")
 
@@ -279,6 +278,9 @@ def self_citation(text: str, families: list[str]) -> Venue | None:
         return None
     if len(text) > 250 or not _YEAR_RE.search(text):
         return None
+    # imported here, not at the top: search imports this module and never parses a reference
+    from kb.refs.parse import parse_reference
+
     ref = parse_reference(text)
     container = _clean_container(ref.container) if ref.container else None
     if not container:
