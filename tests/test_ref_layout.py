@@ -610,3 +610,24 @@ def test_labels_after_a_doi_or_a_url_still_start_entries():
             "2. Khurana S. Clinical characteristics // Respir. Med. – 2014. URL: http://duckietown.org/ "
             "3. Iwamoto H. Differences in plasma // Eur. Respir. J. СПБГУ 4. Zuo L. Molecular regulation.")
     assert [n for _, _, n in numbered_starts(text)] == ["1", "2", "3", "4"]
+
+
+def test_two_columns_of_text_under_a_table_with_tight_cells(tmp_path):
+    """A full-width table whose cells stand close together and wrap (no row reads as four separate
+    cells) does not hide the gutter of the two columns of text under it: each column is read
+    whole, not line by line across both."""
+    sheet = Sheet()
+    xs = (60, 122, 191, 268, 352, 447, 500)
+    for k in range(10):
+        y = 70 + 22 * k
+        cells = (f"Узел{k}", "Да", "Недавно", "Гибридная", "TCP, UDP,", "Бинарный", "Инкапсуляция")
+        for x, cell in zip(xs, cells, strict=True):
+            sheet.text(x, y, cell, 7)
+        for x, cell in zip(xs[3:], ("архитектура", "CORBA", "XML, JSON", "в узлах"), strict=True):
+            sheet.text(x, y + 8, cell, 7)
+    left = Flow(sheet, x=57, width=230, y=300)
+    right = Flow(sheet, x=308, width=230, y=300)
+    left.para(BODY, size=9)
+    right.para(BODY_EN, size=9)
+    text = _norm(" ".join(p.text for p in extract(sheet.save(tmp_path / "tight.pdf"), use_ocr=False).paragraphs))
+    assert _norm(BODY) in text and _norm(BODY_EN) in text

@@ -34,6 +34,7 @@ pymupdf.TOOLS.mupdf_display_warnings(False)
 
 MARGIN_ZONE = 0.085  # share of page height at top and bottom where running heads live
 WIDE_MARGIN_ZONE = 0.13  # a repeated line this near an edge, with only margin beyond it, is running matter too
+TEXT_LINE_SHARE = 0.2  # a line of running text is at least this share of the text width (table cells are not)
 _TEXT_FLAGS = pymupdf.TEXT_MEDIABOX_CLIP | pymupdf.TEXT_PRESERVE_WHITESPACE
 _PAGE_NUMBER = re.compile(r"^[\s\-–—|]*(\d{1,4})[\s\-–—|]*$")
 _NUMBER_IN_MARGIN = re.compile(r"(?:^|\s)(\d{1,4})(?:\s|$)")
@@ -381,7 +382,7 @@ def order_lines(lines: list[Line]) -> list[Line]:
         ln.table = id(ln) in table
     # a list's numbers standing apart from their entries say nothing of where the columns are
     free = [ln for ln in lines if id(ln) not in table and not _label_alone(ln)]
-    gutter = _find_gutter(free)
+    gutter = _find_gutter(_text_lines(free))
     if gutter is None:
         _set_column_edges(lines)
         return _merge_row_pieces(lines)
@@ -423,6 +424,17 @@ def order_lines(lines: list[Line]) -> list[Line]:
     for col in columns:
         _set_column_edges(col)
     return _merge_row_pieces(ordered)
+
+
+def _text_lines(lines: list[Line]) -> list[Line]:
+    """The lines of running text, when a page has enough of them to place its columns: a table
+    that the row test missed (tight cells, wrapped headers) leaves short pieces at the edges of
+    its columns, which would otherwise outvote the two edges of the body text."""
+    if not lines:
+        return lines
+    span = max(ln.x1 for ln in lines) - min(ln.x0 for ln in lines)
+    text = [ln for ln in lines if ln.x1 - ln.x0 >= TEXT_LINE_SHARE * span]
+    return text if len(text) >= 8 else lines
 
 
 def _beside_text(lines: list[Line], gutter: float) -> tuple[set[int], list[float]]:
