@@ -78,3 +78,15 @@ def test_aspects_are_reported_with_their_support(sample_kb):
     pilot, hedge = ev.aspects
     assert pilot.found and not hedge.found
     assert "pilot" in ev.quotes[pilot.quote].text.lower() or "пилот" in ev.quotes[pilot.quote].text.lower()
+
+
+@pytest.mark.parametrize(("sentence", "quotable"), [
+    ("This paper describes a new approach to paraphrase generation with SMT tools.", False),
+    ("В статье рассмотрены аспекты автоматизации поиска балансира на изображении.", False),
+    ("Объектом исследования данной статьи являются многоагентные фреймворки для роботов.", False),
+    ("We show that SMT techniques can be extended to paraphrase given enough data.", True),
+    ("Для каждого из фреймворков следует тестировать каждый из способов взаимодействия.", True),
+    ("The main barriers to digital adoption are the following:", False),
+])
+def test_a_quote_states_something(sentence, quotable):
+    assert finder._quotable(sentence) is quotable

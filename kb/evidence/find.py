@@ -140,9 +140,22 @@ def _sentences(conn: sqlite3.Connection, ids: list[int], dim: int) -> tuple[list
     return out, rows
 
 
+# A sentence about the paper itself ("This paper describes …", "В статье рассмотрены …") names its
+# topic, not a finding: it is close to any recommendation on that topic and supports none.
+_ABOUT_THE_PAPER = re.compile(
+    r"^\W*(?:(?:in )?this (?:paper|article|study|work)\b|the (?:paper|article|work|present study) "
+    r"(?:describes|presents|considers|discusses|proposes)\b|the (?:aim|purpose|goal|object|subject) of (?:this|the)\b|"
+    r"we (?:describe|present|consider|discuss|propose|outline)\b|в (?:данной |настоящей )?(?:статье|работе)\b|"
+    r"данн(?:ая|ой) (?:статья|статьи|работа|работы)\b|настоящ(?:ая|ей) (?:статья|статьи|работа)\b|"
+    r"цел(?:ью|ь) (?:данной|настоящей|статьи|работы|исследования)\b|(?:объектом|предметом) исследования\b|"
+    r"(?:рассматриваются|рассмотрены|описаны|описывается|приводятся)\b|аннотация\b|abstract\b)", re.IGNORECASE)
+
+
 def _quotable(text: str) -> bool:
-    """A quote must stand alone: not a lead-in ("... are:") or a run-in heading."""
-    return len(text.split()) >= MIN_QUOTE_WORDS and not text.rstrip().endswith(":")
+    """A quote must stand alone and state something: not a lead-in ("... are:"), a run-in heading
+    or a sentence about the paper itself."""
+    return (len(text.split()) >= MIN_QUOTE_WORDS and not text.rstrip().endswith(":")
+            and not _ABOUT_THE_PAPER.match(text))
 
 
 def _coverage(conn: sqlite3.Connection, query: str, texts: list[str]) -> list[float]:
