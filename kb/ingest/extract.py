@@ -327,8 +327,9 @@ def _counts_pages(text: str) -> bool:
 
 # --- reading order ------------------------------------------------------------------------
 
-def _find_gutter(lines: list[Line]) -> float | None:
-    """x of the gap between two columns, or None for a single-column page."""
+def _find_gutter(lines: list[Line], text: list[Line] | None = None) -> float | None:
+    """x of the gap between two columns, or None for a single-column page. `text`, the page's lines
+    of running text, may vouch for a right column's edge where short pieces outvote them."""
     if len(lines) < 8:
         return None
     x0 = np.fromiter((ln.x0 for ln in lines), dtype=np.float32, count=len(lines))
@@ -353,10 +354,9 @@ def _find_gutter(lines: list[Line]) -> float | None:
             starts = x0[on_r][beside[on_r][:, on_l].any(axis=1)]
             edge = np.abs(starts[:, None] - starts[None, :]) <= 1.5
             ok[k] = len(starts) >= 6 and int(edge.sum(axis=1).max()) >= max(5, 0.6 * len(starts))
+    text_x0 = np.fromiter((ln.x0 for ln in text), dtype=np.float32, count=len(text)) if text else None
     for k in np.flatnonzero(ok):  # a right column starts its lines at one edge; pieces of wide lines do not
-        starts = np.sort(x0[x0 >= xs[k, 0] - 1])
-        at_edge = np.searchsorted(starts, starts + 1.5, "right") - np.searchsorted(starts, starts - 1.5, "left")
-        ok[k] = int(at_edge.max()) >= max(5, 0.35 * len(starts))
+        ok[k] = _one_edge(x0, xs[k, 0]) or (text_x0 is not None and _one_edge(text_x0, xs[k, 0]))
     if not ok.any():
         return None
     balance = np.minimum(on_left, on_right)
@@ -371,6 +371,15 @@ def _find_gutter(lines: list[Line]) -> float | None:
     return float(xs[int(run[len(run) // 2]), 0])
 
 
+def _one_edge(x0: np.ndarray, x: float) -> bool:
+    """Do the lines right of x mostly start at one edge, as a column's lines do?"""
+    starts = np.sort(x0[x0 >= x - 1])
+    if not len(starts):
+        return False
+    at_edge = np.searchsorted(starts, starts + 1.5, "right") - np.searchsorted(starts, starts - 1.5, "left")
+    return int(at_edge.max()) >= max(5, 0.35 * len(starts))
+
+
 def order_lines(lines: list[Line]) -> list[Line]:
     """Reading order: bands split by full-width lines; inside a band, left column then right.
 
@@ -382,7 +391,7 @@ def order_lines(lines: list[Line]) -> list[Line]:
         ln.table = id(ln) in table
     # a list's numbers standing apart from their entries say nothing of where the columns are
     free = [ln for ln in lines if id(ln) not in table and not _label_alone(ln)]
-    gutter = _find_gutter(_text_lines(free))
+    gutter = _find_gutter(free, _text_lines(free))
     if gutter is None:
         _set_column_edges(lines)
         return _merge_row_pieces(lines)
@@ -427,14 +436,14 @@ def order_lines(lines: list[Line]) -> list[Line]:
 
 
 def _text_lines(lines: list[Line]) -> list[Line]:
-    """The lines of running text, when a page has enough of them to place its columns: a table
-    that the row test missed (tight cells, wrapped headers) leaves short pieces at the edges of
-    its columns, which would otherwise outvote the two edges of the body text."""
+    """The lines of running text, when a page has enough of them: a table that the row test missed
+    (tight cells, wrapped headers) leaves short pieces at the edges of its columns, which would
+    otherwise outvote the edge where the body text's right column starts."""
     if not lines:
         return lines
     span = max(ln.x1 for ln in lines) - min(ln.x0 for ln in lines)
     text = [ln for ln in lines if ln.x1 - ln.x0 >= TEXT_LINE_SHARE * span]
-    return text if len(text) >= 8 else lines
+    return text if len(text) >= 8 else []
 
 
 def _beside_text(lines: list[Line], gutter: float) -> tuple[set[int], list[float]]:
