@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from kb import library
+from kb import api, library
 from kb.errors import KbError
 from kb.store import db
 
@@ -173,9 +173,7 @@ def papers(ctx, as_json):
 @click.pass_context
 def show(ctx, paper_id, as_json, passages):
     """Show one paper: metadata, sections and (optionally) passages."""
-    paper = library.get_paper(_conn(ctx), paper_id)
-    if paper is None:
-        raise KbError(f"no paper with id {paper_id} (see `kb papers`)")
+    paper = api.paper(_conn(ctx), paper_id)
     if as_json:
         _echo_json(paper)
         return
@@ -230,26 +228,17 @@ def stats(ctx, as_json):
 def search(ctx, query, k, mode, lang, year, author, paper, section, topics_, style, fmt, as_json, model):
     """Find the passages that answer QUERY, in any language, with citations."""
     from kb import render
-    from kb.search import indexing, lexical
-    from kb.search.search import Filters, Searcher, parse_years
 
     conn = _conn(ctx)
-    lexical.ensure_index(conn)
-    embedder = None if mode == "lexical" else indexing.embedder_for(conn, ctx.obj["kb_dir"], model)
-    try:
-        year_from, year_to = parse_years(year)
-    except ValueError as exc:
-        raise KbError(f"--year: expected 2020, 2018-2022, 2020- or -2019, got {year!r}") from exc
-    themes = tuple(_resolve_themes(conn, ctx.obj["kb_dir"], topics_)) or None
-    filters = Filters(lang=lang, year_from=year_from, year_to=year_to, author=author, paper=paper, section=section,
-                      themes=themes)
-    searcher = Searcher(conn, ctx.obj["kb_dir"], embedder)
+    searcher = api.searcher(conn, ctx.obj["kb_dir"], mode=mode, model=model)
+    filters = api.search_filters(ctx.obj["kb_dir"], lang=lang, year=year, author=author, paper=paper,
+                                 section=section, topics=topics_)
     hits = searcher.search(query, k=k, mode=mode, filters=filters)
     note = searcher.index_note()
     if note:
         click.echo(f"note: {note}", err=True)
     if as_json:
-        _echo_json([render.hit_json(h, style) for h in hits])
+        _echo_json(api.hits_json(hits, style))
     elif fmt == "markdown":
         click.echo(render.hits_markdown(query, hits, style))
     else:
@@ -282,7 +271,7 @@ def reindex(ctx, model):
 @click.pass_context
 def refs(ctx, paper_id, as_json):
     """The parsed reference lists of the papers."""
-    items = library.list_refs(_conn(ctx), paper_id)
+    items = api.refs(_conn(ctx), paper_id)
     if as_json:
         _echo_json(items)
         return
@@ -329,41 +318,18 @@ def works(ctx, min_cited, as_json):
 @click.pass_context
 def bib(ctx, fmt, which, query, k, output):
     """A bibliography (GOST R 7.0.100-2018, APA, BibTeX, RIS, CSL-JSON), de-duplicated."""
-    from kb import bibdata
     from kb.cite import export
 
     conn = _conn(ctx)
-    paper_ids = None
-    if query:
-        from kb.search import indexing, lexical
-        from kb.search.search import Searcher
-
-        lexical.ensure_index(conn)
-        hits = Searcher(conn, ctx.obj["kb_dir"], indexing.embedder_for(conn, ctx.obj["kb_dir"])).search(query, k=k)
-        paper_ids = list(dict.fromkeys(h.paper["id"] for h in hits))
-    items = bibdata.cited_works(conn, paper_ids) if which == "cited" else bibdata.paper_works(conn, paper_ids)
-    if fmt in ("gost", "apa") and not query:
-        from kb.cite.bibliography import sort_key
-
-        items.sort(key=lambda w: sort_key(w, fmt))  # a reference list is alphabetical; search order otherwise
+    paper_ids = api.papers_for_query(api.searcher(conn, ctx.obj["kb_dir"]), query, k) if query else None
+    # a reference list is alphabetical; search order otherwise
+    items = api.bib_works(conn, fmt, cited=which == "cited", paper_ids=paper_ids, keep_order=bool(query))
     out = export.export(items, fmt)
-    if not isinstance(out, str):
-        out = json.dumps(out, ensure_ascii=False, indent=2)
     if output:
         output.write_text(out if out.endswith("\n") else out + "\n", encoding="utf-8")
         click.echo(f"{len(items)} entries written to {output}", err=True)
     else:
         click.echo(out)
-
-
-def _resolve_themes(conn, kb_dir: Path, names, themes_file: Path | None = None) -> list[str]:
-    """Theme ids for names given by id, id suffix or label; unknown names are an error."""
-    if not names:
-        return []
-    from kb.themes import taxonomy
-
-    tax = taxonomy.load(themes_file, kb_dir)
-    return [tax.resolve(n).id for n in names]
 
 
 @cli.group(invoke_without_command=True)
@@ -466,10 +432,7 @@ def topics_show(ctx, theme, k, style, fmt, as_json):
 @click.pass_context
 def evidence(ctx, recommendation, recs_file, k, per_paper, min_score, margin, style, fmt, as_json, output):
     """Passages across papers that support a RECOMMENDATION, with citations: a report to paste."""
-    from kb.evidence import find as finder
     from kb.evidence import report
-    from kb.search import indexing, lexical
-    from kb.search.search import Searcher
 
     recs = [recommendation] if recommendation else []
     if recs_file:
@@ -488,12 +451,10 @@ def evidence(ctx, recommendation, recs_file, k, per_paper, min_score, margin, st
     if fmt == "docx" and not output:
         raise click.UsageError("--format docx needs -o FILE.docx")
     conn = _conn(ctx)
-    lexical.ensure_index(conn)
-    searcher = Searcher(conn, ctx.obj["kb_dir"], indexing.embedder_for(conn, ctx.obj["kb_dir"]))
-    threshold = finder.MIN_SUPPORT if min_score is None else min_score
-    found = [finder.find(searcher, r, k=k, per_paper=per_paper, min_support=threshold, margin=margin) for r in recs]
+    searcher = api.searcher(conn, ctx.obj["kb_dir"])
+    found = api.find_evidence(searcher, recs, k=k, per_paper=per_paper, min_score=min_score, margin=margin)
     if as_json:
-        out = json.dumps(report.as_json(conn, found, style), ensure_ascii=False, indent=2)
+        out = json.dumps(api.evidence_json(conn, found, style), ensure_ascii=False, indent=2)
     elif fmt == "docx":
         out = None
     else:
@@ -542,6 +503,27 @@ def doctor(ctx, repair, as_json):
         if not as_json and any(r.repairable for r in results):
             click.echo("run `kb doctor --repair` to repair what can be repaired", err=True)
         sys.exit(1)
+
+
+@cli.command("mcp")
+@click.pass_context
+def mcp_command(ctx):
+    """Serve the knowledge base to an assistant over MCP (stdio): search, evidence, paper, refs, bib."""
+    from kb import mcp_server  # the SDK is imported only here, never by the other commands
+
+    mcp_server.run_stdio(ctx.obj["kb_dir"])
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (loopback by default: only this machine can connect).")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535))
+@click.pass_context
+def serve(ctx, host, port):
+    """A local read-only web app: search, papers, evidence, bibliographies, topics."""
+    from kb import web  # Starlette is imported only here, never by the other commands
+
+    web.serve(ctx.obj["kb_dir"], host=host, port=port)
 
 
 def main() -> None:
