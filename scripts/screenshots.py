@@ -23,22 +23,10 @@ QUERY = "какие барьеры мешают МСП внедрять цифр
 
 
 def build_kb(kb_dir: Path) -> None:
-    """The sample corpus, ingested with embeddings and themes (as scripts/eval_topics.py does)."""
-    from kb import samples
-    from kb.ingest import pipeline
-    from kb.search import indexing
-    from kb.store import db
-    from kb.themes import store as theme_store
+    """The sample corpus, ingested with embeddings and themes, exactly as the evaluation builds it."""
+    import eval_topics
 
-    pdf_dir = kb_dir.parent / "pdfs"
-    samples.build_sample_corpus(pdf_dir)
-    conn = db.connect(kb_dir)
-    embedder = indexing.embedder_for(conn, kb_dir)
-    hook = indexing.passage_hook(embedder, theme_store.tagger_for(kb_dir, embedder))
-    report = pipeline.ingest(conn, [pdf_dir], on_passages=hook)
-    if report.failures:
-        raise SystemExit(f"ingest failed: {report.failures}")
-    conn.close()
+    eval_topics.build_kb(kb_dir)
 
 
 def chrome():
