@@ -47,8 +47,12 @@ def resolve_themes(kb_dir: Path, names: Iterable[str], themes_file: Path | None 
 
 def search_filters(kb_dir: Path, *, lang: str | None = None, year: str | None = None, author: str | None = None,
                    paper: int | None = None, section: str | None = None, topics: Iterable[str] = (),
+                   collections: Iterable[str] = (), tags: Iterable[str] = (),
                    year_option: str = "--year") -> Filters:
-    """The filters of a search; a malformed year range is a KbError naming `year_option`."""
+    """The filters of a search; a malformed year range is a KbError naming `year_option`.
+
+    `collections` and `tags` come from Zotero or a BibTeX export (`kb ingest --zotero/--bib`): any of each.
+    """
     from kb.search.search import Filters, parse_years
 
     try:
@@ -57,7 +61,8 @@ def search_filters(kb_dir: Path, *, lang: str | None = None, year: str | None = 
         raise KbError(f"{year_option}: expected {YEAR_FORMS}, got {year!r}") from exc
     themes = tuple(resolve_themes(kb_dir, topics)) or None
     return Filters(lang=lang, year_from=year_from, year_to=year_to, author=author, paper=paper, section=section,
-                   themes=themes)
+                   themes=themes, collections=tuple(c for c in collections if c.strip()) or None,
+                   tags=tuple(t for t in tags if t.strip()) or None)
 
 
 def hits_json(hits: Sequence[Hit], style: str = "gost") -> list[dict]:

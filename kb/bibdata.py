@@ -2,7 +2,8 @@
 
 A paper's record holds only what was read from its pages: authors as family and given names,
 and the container (journal or proceedings), volume, issue, publisher and place that its running
-headers, masthead or citation line print. What was not printed stays empty rather than guessed.
+headers, masthead or citation line print. What was not printed stays empty rather than guessed,
+unless a hand correction (`kb edit`) gives it: library's readers lay those over the extracted values.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import re
 import sqlite3
 
 from kb import library
+from kb.curation.fields import apply_ref
+from kb.store import corrections
 
 _PROCEEDINGS = re.compile(r"(proceedings|proc\.|conference|symposium|workshop|congress|материалы|матеріали|"
                           r"конференц|сборник|збірник|тезисы|тези|труды)", re.IGNORECASE)
@@ -24,6 +27,13 @@ def paper_type(venue: dict) -> str | None:
     if venue.get("container") and _PROCEEDINGS.search(venue["container"]):
         return "conference"
     return None
+
+
+def _item_kind(item: dict | None) -> str | None:
+    """The type a Zotero or BibTeX item declares (journalArticle -> article), when it came from one."""
+    from kb.ingest.items import ITEM_KINDS
+
+    return ITEM_KINDS.get(item["type"] or "") if item else None
 
 
 def paper_works(conn: sqlite3.Connection, paper_ids: list[int] | None = None) -> list[dict]:
@@ -41,7 +51,7 @@ def paper_works(conn: sqlite3.Connection, paper_ids: list[int] | None = None) ->
         printed = p["page_range"] or (pages["first"] if pages["first"] == pages["last"]
                                       else f"{pages['first']}–{pages['last']}")
         out.append({
-            "id": f"paper{p['id']}", "type": paper_type(venue), "authors": authors,
+            "id": f"paper{p['id']}", "type": _item_kind(p.get("item")) or paper_type(venue), "authors": authors,
             "title": p["title"], "container": venue.get("container"), "year": str(p["year"]) if p["year"] else None,
             "volume": venue.get("volume"), "issue": venue.get("issue"), "pages": printed,
             "publisher": venue.get("publisher"), "place": venue.get("place"), "doi": p["doi"], "url": None,
@@ -57,4 +67,5 @@ def cited_works(conn: sqlite3.Connection, paper_ids: list[int] | None = None) ->
     sql = ("SELECT DISTINCT w.id, w.fields FROM works w JOIN refs r ON r.work_id = w.id"
            + (f" WHERE r.paper_id IN ({','.join('?' * len(paper_ids))})" if paper_ids else "") + " ORDER BY w.id")
     rows = conn.execute(sql, paper_ids or []).fetchall()
-    return [{"id": f"work{r[0]}", **json.loads(r[1])} for r in rows]
+    fixes = corrections.for_works(conn, [r[0] for r in rows])  # an entry corrected by hand corrects its work
+    return [{"id": f"work{r[0]}", **apply_ref(json.loads(r[1]), fixes.get(r[0], {}), mark=False)} for r in rows]

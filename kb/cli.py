@@ -69,7 +69,12 @@ def _pages_text(pages: dict) -> str:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--zotero", "zotero_dirs", multiple=True, type=click.Path(path_type=Path),
+              help="A Zotero data directory (zotero.sqlite, storage/): its PDFs with Zotero's metadata, "
+                   "collections and tags. Repeatable.")
+@click.option("--bib", "bib_files", multiple=True, type=click.Path(path_type=Path),
+              help="A BibTeX or CSL-JSON export whose entries name their PDFs (file = {...}). Repeatable.")
 @click.option("--force", is_flag=True, help="Re-ingest files even when unchanged.")
 @click.option("--no-ocr", is_flag=True, help="Do not OCR image-only pages.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the summary.")
@@ -83,11 +88,14 @@ def _pages_text(pages: dict) -> str:
 @click.option("--max-pages", default=5000, show_default=True, help="Refuse PDFs with more pages than this.")
 @click.pass_context
 def ingest(ctx, paths, force, no_ocr, quiet, as_json, model, no_embed, themes_file, max_seconds, max_memory,
-           max_pages):
-    """Add PDF, .txt and .md files (or folders of them) to the knowledge base."""
-    from kb.ingest import pipeline
+           max_pages, zotero_dirs, bib_files):
+    """Add PDF, .txt and .md files (or folders of them), a Zotero library or a BibTeX export."""
+    from kb.ingest import pipeline, sources
     from kb.search import indexing, vectors
 
+    if not (paths or zotero_dirs or bib_files):
+        raise click.UsageError("give files or folders to ingest, --zotero DIR or --bib FILE")
+    plan = sources.read(zotero_dirs, bib_files)  # the libraries' databases only: their PDFs come below
     conn = _conn(ctx, create=True)
     embedder = None if no_embed else indexing.embedder_for(conn, ctx.obj["kb_dir"], model)
     tagger, themes_current = None, True
@@ -99,8 +107,8 @@ def ingest(ctx, paths, force, no_ocr, quiet, as_json, model, no_embed, themes_fi
         themes_current = theme_store.is_current(conn, tagger) or not _has_passages(conn)
     hook = indexing.passage_hook(embedder, tagger)
     files = [p for p, problem in pipeline.expand_paths(paths) if problem is None]
-    show_bar = not quiet and not as_json and sys.stderr.isatty() and len(files) > 1
-    bar = click.progressbar(length=len(files), label="Ingesting", file=sys.stderr) if show_bar else None
+    show_bar = not quiet and not as_json and sys.stderr.isatty() and len(files) + plan.size > 1
+    bar = click.progressbar(length=len(files) + plan.size, label="Ingesting", file=sys.stderr) if show_bar else None
 
     def progress(result):
         if result.status == "failed":
@@ -110,23 +118,32 @@ def ingest(ctx, paths, force, no_ocr, quiet, as_json, model, no_embed, themes_fi
                 click.echo(f"warning: {result.path}: {w}", err=True)
             if bar is None and result.status == "ingested":  # a log line per stored file (committed)
                 click.echo(f"ingested: {result.path}: {result.papers} papers, {result.passages} passages", err=True)
+            elif bar is None and result.status == "updated":
+                click.echo(f"updated: {result.path}: {result.reason}", err=True)
         if bar is not None:
             bar.update(1)
 
     limits = pipeline.Limits(seconds=max_seconds, memory_mb=max_memory, max_pages=max_pages)
 
-    if bar is not None:
-        with bar:
-            report = pipeline.ingest(conn, paths, force=force, use_ocr=not no_ocr, progress=progress,
-                                     on_passages=hook, limits=limits)
-    else:
+    def run():
         report = pipeline.ingest(conn, paths, force=force, use_ocr=not no_ocr, progress=progress, on_passages=hook,
                                  limits=limits)
+        return sources.ingest(conn, plan, report, force=force, use_ocr=not no_ocr, progress=progress,
+                              on_passages=hook, limits=limits)
+
+    if bar is not None:
+        with bar:
+            report = run()
+    else:
+        report = run()
     if as_json:
         _echo_json([r.__dict__ for r in report.results])
-    summary = (f"{report.count('ingested')} file(s) ingested, {report.count('skipped')} unchanged, "
+    updated = f"{report.count('updated')} updated from their source, " if report.count("updated") else ""
+    summary = (f"{report.count('ingested')} file(s) ingested, {report.count('skipped')} unchanged, {updated}"
                f"{report.count('failed')} failed: {report.total('papers')} papers, {report.total('pages')} pages, "
                f"{report.total('passages')} passages")
+    if report.count("deleted"):
+        summary += f"; {report.count('deleted')} item(s) deleted from their source, kept here"
     click.echo(summary, err=as_json)
     if embedder is not None and report.count("ingested"):
         from kb.search import dense
@@ -220,19 +237,23 @@ def stats(ctx, as_json):
 @click.option("--paper", type=int, help="Only this paper (id from `kb papers`).")
 @click.option("--section", help="abstract, body, or a word of the section heading.")
 @click.option("--topic", "topics_", multiple=True, help="Only passages tagged with this theme (repeatable; any of them).")
+@click.option("--collection", "collections_", multiple=True,
+              help="Only papers in this Zotero/BibTeX collection or under it: NAME or Parent/Child (repeatable; any).")
+@click.option("--tag", "tags_", multiple=True, help="Only papers with this Zotero/BibTeX tag (repeatable; any of them).")
 @click.option("--style", type=click.Choice(["gost", "apa"]), default="gost", show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON array of hits.")
 @click.option("--model", default=None, help="Embedder (must match the one that built the knowledge base).")
 @click.pass_context
-def search(ctx, query, k, mode, lang, year, author, paper, section, topics_, style, fmt, as_json, model):
+def search(ctx, query, k, mode, lang, year, author, paper, section, topics_, collections_, tags_, style, fmt, as_json,
+           model):
     """Find the passages that answer QUERY, in any language, with citations."""
     from kb import render
 
     conn = _conn(ctx)
     searcher = api.searcher(conn, ctx.obj["kb_dir"], mode=mode, model=model)
     filters = api.search_filters(ctx.obj["kb_dir"], lang=lang, year=year, author=author, paper=paper,
-                                 section=section, topics=topics_)
+                                 section=section, topics=topics_, collections=collections_, tags=tags_)
     hits = searcher.search(query, k=k, mode=mode, filters=filters)
     note = searcher.index_note()
     if note:
@@ -503,6 +524,78 @@ def doctor(ctx, repair, as_json):
         if not as_json and any(r.repairable for r in results):
             click.echo("run `kb doctor --repair` to repair what can be repaired", err=True)
         sys.exit(1)
+
+
+@cli.command()
+@click.argument("paper_id", type=int, required=False)
+@click.option("--ref", "ref_id", type=int, help="Correct this reference entry (its id in `kb refs --json`).")
+@click.option("--from", "from_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Corrections from a .bib or CSL-JSON file, matched to papers by DOI, else by title.")
+@click.option("--title")
+@click.option("--author", "authors", multiple=True, help='"Family, Given" or as printed; repeatable, in order.')
+@click.option("--venue", help="A paper's journal or proceedings.")
+@click.option("--container", help="A reference entry's journal, book or proceedings.")
+@click.option("--volume")
+@click.option("--issue")
+@click.option("--pages", help="Printed page range, e.g. 45-58.")
+@click.option("--year")
+@click.option("--doi")
+@click.option("--publisher")
+@click.option("--place")
+@click.option("--url", help="A reference entry's URL.")
+@click.option("--clear", "clear", multiple=True, help="Drop the correction of FIELD (repeatable), or `all`.")
+@click.option("--json", "as_json", is_flag=True, help="What changed, and the item as it now reads.")
+@click.pass_context
+def edit(ctx, paper_id, ref_id, from_file, authors, clear, as_json, **typed):
+    """Correct a paper's or a reference entry's metadata; corrections survive re-ingest."""
+    from kb.curation import bibfile
+    from kb.curation import edit as editing
+
+    if sum(x is not None for x in (paper_id, ref_id, from_file)) != 1:
+        raise click.UsageError("give exactly one of PAPER_ID, --ref REF_ID or --from FILE")
+    conn = _conn(ctx)
+    values = {k: v for k, v in typed.items() if v is not None} | ({"authors": list(authors)} if authors else {})
+    if from_file is not None:
+        if values or clear:
+            raise click.UsageError("--from takes its values from the file; give no fields with it")
+        outcomes = bibfile.apply(conn, bibfile.read(from_file), str(from_file))
+        if as_json:
+            _echo_json({"matched": [o.as_json() for o in outcomes if o.matched],
+                        "unmatched": [o.as_json() for o in outcomes if not o.matched]})
+        else:
+            for o in outcomes:
+                click.echo(o.line())
+        return
+    change = editing.edit(conn, "paper" if paper_id is not None else "ref",
+                          paper_id if paper_id is not None else ref_id, values, clear)
+    if as_json:
+        _echo_json(change.as_json(conn))
+    else:
+        click.echo(change.line())
+
+
+@cli.command()
+@click.argument("paper_id", type=int, required=False)
+@click.option("--file", "file_spec", help="Remove this whole file (its id, or the path it was ingested from).")
+@click.option("--corrections", "with_corrections", is_flag=True, help="Delete its `kb edit` corrections too.")
+@click.option("--json", "as_json", is_flag=True, help="What was removed.")
+@click.pass_context
+def remove(ctx, paper_id, file_spec, with_corrections, as_json):
+    """Delete a paper (or a file) with its passages, vectors, references and theme tags."""
+    from kb.curation import remove as removing
+
+    if (paper_id is None) == (file_spec is None):
+        raise click.UsageError("give a PAPER_ID or --file FILE_ID_OR_PATH")
+    conn = _conn(ctx)
+    if file_spec is not None:
+        done = removing.remove_file(conn, file_spec, with_corrections=with_corrections)
+    else:
+        done = removing.remove_paper(conn, paper_id, with_corrections=with_corrections)
+    removing.refresh_dense_index(conn, ctx.obj["kb_dir"])
+    if as_json:
+        _echo_json(done.as_json())
+    else:
+        click.echo(done.line())
 
 
 @cli.command("mcp")

@@ -6,8 +6,10 @@ import json
 import os
 import sqlite3
 
+from kb.curation.fields import apply_paper, apply_ref
 from kb.ingest.papermeta import parsed_authors
-from kb.store import db
+from kb.store import corrections, db, sources
+from kb.store.corrections import Fixes
 
 VENUE_FIELDS = ("container", "volume", "issue", "publisher", "place")
 
@@ -21,9 +23,11 @@ def paper_briefs(conn: sqlite3.Connection, paper_ids: set[int]) -> dict[int, dic
     ids = list(paper_ids)
     rows = conn.execute("SELECT p.id, p.file_id, p.title, p.authors, p.year, p.lang, p.doi, f.path FROM papers p "
                         f"JOIN files f ON f.id = p.file_id WHERE p.id IN ({','.join('?' * len(ids))})", ids)
-    return {row["id"]: {"id": row["id"], "file_id": row["file_id"], "title": row["title"],
-                        "authors": json.loads(row["authors"]), "year": row["year"], "lang": row["lang"],
-                        "doi": row["doi"], "source": display_path(row["path"])} for row in rows}
+    fixes = corrections.for_papers(conn, ids)
+    return {row["id"]: apply_paper({"id": row["id"], "file_id": row["file_id"], "title": row["title"],
+                                    "authors": json.loads(row["authors"]), "year": row["year"], "lang": row["lang"],
+                                    "doi": row["doi"], "source": display_path(row["path"])},
+                                   fixes.get(row["id"], {}), mark=False) for row in rows}
 
 
 def page_labels_for(conn: sqlite3.Connection, file_id: int, pages: tuple[int, ...]) -> dict[int, str]:
@@ -50,12 +54,17 @@ def page_span(labels: dict[int, str], first: int, last: int) -> dict:
             "first_index": first, "last_index": last}
 
 
-def paper_dict(conn: sqlite3.Connection, row: sqlite3.Row, labels: dict[int, str] | None = None) -> dict:
+def paper_dict(conn: sqlite3.Connection, row: sqlite3.Row, labels: dict[int, str] | None = None,
+               fixes: Fixes | None = None) -> dict:
+    """A paper as every output shows it: as extracted, with its hand corrections (`kb edit`) over it."""
     labels = labels if labels is not None else _labels(conn, row["file_id"])
+    if fixes is None:
+        fixes = corrections.for_papers(conn, [row["id"]]).get(row["id"], {})
     source = conn.execute("SELECT path FROM files WHERE id = ?", (row["file_id"],)).fetchone()["path"]
     n_passages = conn.execute("SELECT count(*) FROM passages WHERE paper_id = ?", (row["id"],)).fetchone()[0]
-    return {
+    return apply_paper({
         "id": row["id"],
+        "file_id": row["file_id"],
         "title": row["title"],
         "authors": json.loads(row["authors"]),
         "authors_parsed": authors_parsed(row),
@@ -72,7 +81,8 @@ def paper_dict(conn: sqlite3.Connection, row: sqlite3.Row, labels: dict[int, str
         "venue": {k: row[k] for k in VENUE_FIELDS},
         "fragment": bool(row["fragment"]),
         "n_passages": n_passages,
-    }
+        **sources.paper_fields(conn, row),  # collections, tags, item, extracted (kb ingest --zotero/--bib)
+    }, fixes)
 
 
 def authors_parsed(row: sqlite3.Row) -> list[dict]:
@@ -85,11 +95,12 @@ def authors_parsed(row: sqlite3.Row) -> list[dict]:
 def list_papers(conn: sqlite3.Connection) -> list[dict]:
     rows = conn.execute("SELECT * FROM papers ORDER BY file_id, seq").fetchall()
     label_cache: dict[int, dict[int, str]] = {}
+    fixes = corrections.for_papers(conn)
     out = []
     for row in rows:
         if row["file_id"] not in label_cache:
             label_cache[row["file_id"]] = _labels(conn, row["file_id"])
-        out.append(paper_dict(conn, row, label_cache[row["file_id"]]))
+        out.append(paper_dict(conn, row, label_cache[row["file_id"]], fixes.get(row["id"], {})))
     return out
 
 
@@ -134,14 +145,15 @@ _REF_FIELDS = ("title", "container", "year", "volume", "issue", "pages", "publis
                "accessed", "type")
 
 
-def ref_dict(row: sqlite3.Row, labels: dict[int, str] | None = None) -> dict:
+def ref_dict(row: sqlite3.Row, labels: dict[int, str] | None = None, fixes: Fixes | None = None) -> dict:
+    """A reference entry as parsed, with its hand corrections over it (`corrected` says which)."""
     out = {"id": row["id"], "paper_id": row["paper_id"], "n": row["n"], "raw": row["raw"],
            "authors": json.loads(row["authors"])}
     out.update({k: row[k] for k in _REF_FIELDS})
     out.update({"style": row["style"], "work_id": row["work_id"], "parsed_ok": bool(row["parsed_ok"])})
     if labels is not None and row["page"] is not None:
         out["page"] = page_label(labels, row["page"])
-    return out
+    return apply_ref(out, fixes or {})
 
 
 def list_refs(conn: sqlite3.Connection, paper_id: int | None = None) -> list[dict]:
@@ -151,11 +163,12 @@ def list_refs(conn: sqlite3.Connection, paper_id: int | None = None) -> list[dic
         sql += " WHERE r.paper_id = ?"
         args = (paper_id,)
     cache: dict[int, dict[int, str]] = {}
+    fixes = corrections.for_refs(conn)
     out = []
     for row in conn.execute(sql + " ORDER BY r.paper_id, r.seq", args):
         if row["file_id"] not in cache:
             cache[row["file_id"]] = _labels(conn, row["file_id"])
-        out.append(ref_dict(row, cache[row["file_id"]]))
+        out.append(ref_dict(row, cache[row["file_id"]], fixes.get(row["id"])))
     return out
 
 
@@ -164,9 +177,10 @@ def list_works(conn: sqlite3.Connection, min_cited: int = 1) -> list[dict]:
         "SELECT w.id, w.fields, group_concat(DISTINCT r.paper_id) AS papers, count(DISTINCT r.paper_id) AS n_papers "
         "FROM works w JOIN refs r ON r.work_id = w.id GROUP BY w.id HAVING n_papers >= ? ORDER BY n_papers DESC, w.id",
         (min_cited,)).fetchall()
+    fixes = corrections.for_works(conn, [row["id"] for row in rows])
     out = []
     for row in rows:
-        fields = json.loads(row["fields"])
+        fields = apply_ref(json.loads(row["fields"]), fixes.get(row["id"], {}), mark=False)
         out.append({"id": row["id"], **fields, "cited_by": sorted(int(x) for x in row["papers"].split(",")),
                     "n_cited": row["n_papers"]})
     return out
@@ -181,9 +195,10 @@ def citations_for(conn: sqlite3.Connection, passage_ids: list[int]) -> dict[int,
     rows = conn.execute(
         "SELECT c.passage_id AS cited_from, c.marker, c.locator, r.* FROM citations c JOIN refs r ON r.id = c.ref_id "
         f"WHERE c.passage_id IN ({','.join('?' * len(passage_ids))}) ORDER BY c.rowid", passage_ids).fetchall()
+    fixes = corrections.for_refs(conn, {row["id"] for row in rows})
     out: dict[int, list[dict]] = {}
     for row in rows:
-        ref = ref_dict(row)
+        ref = ref_dict(row, fixes=fixes.get(row["id"]))
         out.setdefault(row["cited_from"], []).append({"marker": row["marker"], "locator": row["locator"], "n": ref["n"], "ref_id": ref["id"],
                     "work_id": ref["work_id"], "authors": ref["authors"], "title": ref["title"],
                     "year": ref["year"], "container": ref["container"], "doi": ref["doi"], "raw": ref["raw"]})

@@ -38,7 +38,10 @@ def highlight(text: str, query: str, color: bool) -> str:
 
 
 def _pages(hit: Hit) -> str:
-    p = hit.pages
+    return _span(hit.pages)
+
+
+def _span(p: dict) -> str:
     return p["first"] if p["first"] == p["last"] else f"{p['first']}–{p['last']}"
 
 
@@ -55,6 +58,8 @@ def hits_text(query: str, hits: list[Hit], style: str, color: bool) -> str:
         out.append(highlight(body, query, color) if color else body)
         out.append(f"    — {citation(h, style)}")
         out.append(f"    {h.source}")
+        for a in h.also:
+            out.append(f"    also in {a['source']}, p. {_span(a['pages'])}")
         for c in _unique_cites(h):
             out.append(f"    cites {c['marker']}: {c['raw']}")
         out.append("")
@@ -77,7 +82,8 @@ def hits_markdown(query: str, hits: list[Hit], style: str) -> str:
     for h in hits:
         lines.append(f"**{h.rank}.** {highlight(h.text.replace(chr(10), ' '), query, color=False)}")
         lines.append("")
-        lines.append(f"> {citation(h, style)} — `{h.source}`, p. {_pages(h)}")
+        lines.append(f"> {citation(h, style)} — `{h.source}`, p. {_pages(h)}"
+                     + "".join(f"; also `{a['source']}`, p. {_span(a['pages'])}" for a in h.also))
         for c in _unique_cites(h):
             lines.append(f">\n> cites {c['marker']}: {c['raw']}")
         lines.append("")

@@ -60,6 +60,14 @@ def forget_file(conn: sqlite3.Connection, file_id: int) -> None:
     conn.execute("DELETE FROM stem_df WHERE df <= 0")
 
 
+def forget_paper(conn: sqlite3.Connection, paper_id: int) -> None:
+    """Take one paper's passages out of the stem counts (before its rows are deleted: `kb remove`)."""
+    rows = conn.execute("SELECT f.stems FROM passages_fts f JOIN passages p ON p.id = f.rowid "
+                        "WHERE p.paper_id = ?", (paper_id,)).fetchall()
+    _count_stems(conn, [r[0] for r in rows], -1)
+    conn.execute("DELETE FROM stem_df WHERE df <= 0")
+
+
 def ensure_index(conn: sqlite3.Connection) -> int:
     """Index passages that have no full-text row yet (a knowledge base from before search)."""
     missing = conn.execute(

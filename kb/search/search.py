@@ -7,7 +7,7 @@ first, so a filtered search still returns k hits when k exist.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -15,9 +15,12 @@ import numpy as np
 from kb import library
 from kb.embed.base import Embedder
 from kb.ingest import lang as langid
-from kb.search import dense, fusion, lexical, vectors
+from kb.search import dense, fusion, lexical, repeats, vectors
+from kb.store import collections as paper_collections
+from kb.store import corrections
 
 MODES = ("hybrid", "dense", "lexical")
+POOL_EXTRA = 10  # candidates beyond k looked at for copies of the kept hits (kb/search/repeats.py)
 CANDIDATES = 40
 
 
@@ -30,6 +33,8 @@ class Filters:
     paper: int | None = None
     section: str | None = None
     themes: tuple[str, ...] | None = None  # passages tagged with any of these theme ids
+    collections: tuple[str, ...] | None = None  # papers in any of these Zotero/BibTeX collections (or under one)
+    tags: tuple[str, ...] | None = None  # papers whose source item has any of these tags
 
     def active(self) -> bool:
         return any(v is not None for v in self.__dict__.values())
@@ -39,15 +44,16 @@ class Filters:
         if self.lang:
             where.append("ps.lang = ?")
             args.append(self.lang)
+        # year and authors as corrected by hand (`kb edit`), like everything a hit shows
         if self.year_from is not None:
-            where.append("p.year >= ?")
-            args.append(self.year_from)
+            where.append(corrections.paper_filter_sql("year", "year", "{} >= ?"))
+            args += [self.year_from] * 2
         if self.year_to is not None:
-            where.append("p.year <= ?")
-            args.append(self.year_to)
+            where.append(corrections.paper_filter_sql("year", "year", "{} <= ?"))
+            args += [self.year_to] * 2
         if self.author:
-            where.append("instr(casefold(p.authors), ?) > 0")
-            args.append(self.author.casefold())
+            where.append(corrections.paper_filter_sql("authors", "authors", "instr(casefold({}), ?) > 0"))
+            args += [self.author.casefold()] * 2
         if self.paper is not None:
             where.append("p.id = ?")
             args.append(self.paper)
@@ -58,6 +64,9 @@ class Filters:
             where.append(f"ps.id IN (SELECT passage_id FROM passage_themes WHERE theme IN "
                          f"({','.join('?' * len(self.themes))}))")
             args += list(self.themes)
+        more, more_args = paper_collections.filter_sql(self.collections or (), self.tags or ())
+        where += more
+        args += more_args
         return " AND ".join(where) or "1", args
 
 
@@ -86,12 +95,14 @@ class Hit:
     source: str
     scores: dict = field(default_factory=dict)
     cites: list[dict] = field(default_factory=list)
+    also: list[dict] = field(default_factory=list)  # the same text in other files: source, pages, id
 
     def as_json(self) -> dict:
         paper = {k: self.paper[k] for k in ("id", "title", "authors", "year", "lang", "doi")}
         return {"rank": self.rank, "score": round(self.score, 4), "id": self.passage_id, "text": self.text,
                 "paper": paper, "pages": self.pages, "section": self.section, "heading": self.heading,
-                "lang": self.lang, "source": self.source, "scores": self.scores, "cites": self.cites}
+                "lang": self.lang, "source": self.source, "scores": self.scores, "cites": self.cites,
+                "also": self.also}
 
 
 class Searcher:
@@ -184,7 +195,35 @@ class Searcher:
             ranked = sorted(cands, key=lambda c: c.score, reverse=True)
         else:
             ranked = fusion.fuse(cands, langid.script_lang(query))
-        return self.hits_for(ranked[:k])
+        return self._without_repeats(ranked, k)
+
+    def _without_repeats(self, ranked: list[fusion.Candidate], k: int) -> list[Hit]:
+        """The top k hits with each text once; a copy of a kept text (another file of the same
+        paper) is named under the kept hit's `also` instead of taking a place, and a born-digital
+        copy is shown in place of an OCRed one at its rank (kb/search/repeats.py)."""
+        ranked = ranked[:k + POOL_EXTRA]
+        if not ranked:
+            return []
+        ids = [c.passage_id for c in ranked]
+        texts, ocr = {}, set()
+        for pid, text, file_id, ocr_pages in self.conn.execute(
+                "SELECT ps.id, ps.text, p.file_id, f.ocr_pages FROM passages ps JOIN papers p ON p.id = ps.paper_id "
+                f"JOIN files f ON f.id = p.file_id WHERE ps.id IN ({','.join('?' * len(ids))})", ids):
+            texts[pid] = (text, file_id)
+            if ocr_pages:
+                ocr.add(pid)
+        by_id = {c.passage_id: c for c in ranked}
+        kept = []
+        for first, group in repeats.fold(ids, texts, k, ocr):
+            shown, others = repeats.best_copy(first, group, ocr)
+            kept.append((replace(by_id[shown], score=by_id[first].score), others))
+        hits = self.hits_for([c for c, _ in kept])
+        folded = [pid for _, group in kept for pid in group]
+        copies = {h.passage_id: h for h in self.hits_for([by_id[pid] for pid in folded])} if folded else {}
+        for hit, (_, group) in zip(hits, kept, strict=True):
+            hit.also = [{"id": pid, "source": copies[pid].source, "pages": copies[pid].pages,
+                         "paper_id": copies[pid].paper["id"]} for pid in group]
+        return hits
 
     def _attach_lang(self, cands: list[fusion.Candidate]) -> None:
         if not cands:
