@@ -38,13 +38,16 @@ def _item_kind(item: dict | None) -> str | None:
 
 def paper_works(conn: sqlite3.Connection, paper_ids: list[int] | None = None) -> list[dict]:
     papers = library.list_papers(conn)
-    if paper_ids is not None:
-        order = {pid: i for i, pid in enumerate(paper_ids)}
+    if paper_ids is not None:  # a copy asked for is its group's shown paper (kb/dedup): one entry per work
+        canon = {p["id"]: p["same_as"] or p["id"] for p in papers}
+        order: dict[int, int] = {}
+        for pid in paper_ids:
+            order.setdefault(canon.get(pid, pid), len(order))
         papers = sorted((p for p in papers if p["id"] in order), key=lambda p: order[p["id"]])
     out = []
     for p in papers:
-        if p["fragment"] or not p["title"]:
-            continue  # a fragment has no title to cite
+        if p["fragment"] or not p["title"] or p.get("same_as"):
+            continue  # a fragment has no title to cite; a copy is cited as its group's shown paper
         pages = p["pages"]
         venue = p["venue"]
         authors = [{"family": a["family"], "given": a.get("given")} for a in p["authors_parsed"] if a.get("family")]

@@ -180,7 +180,17 @@ def papers(ctx, as_json):
         year = p["year"] or "—"
         click.echo(f"{p['id']:>4}  {year}  {p['lang'] or '??'}  pp. {_pages_text(p['pages']):<9} "
                    f"{click.style(title, bold=True)}")
-        click.echo(f"      {_authors_short(p['authors'])} · {p['n_passages']} passages · {p['source']}")
+        click.echo(f"      {_authors_short(p['authors'])} · {p['n_passages']} passages · {p['source']}"
+                   + _copies_text(p))
+
+
+def _copies_text(p: dict) -> str:
+    if p.get("same_as"):
+        return f" · same as paper {p['same_as']}"
+    if p.get("sources"):
+        others = ", ".join(str(s["paper_id"]) for s in p["sources"][1:])
+        return f" · = {len(p['sources'])} sources (also as paper {others})"
+    return ""
 
 
 @cli.command()
@@ -596,6 +606,25 @@ def remove(ctx, paper_id, file_spec, with_corrections, as_json):
         _echo_json(done.as_json())
     else:
         click.echo(done.line())
+
+
+@cli.command()
+@click.option("--apply", "do_apply", is_flag=True, help="Group the candidates found among the stored papers.")
+@click.option("--split", "split_id", type=int, help="Take this paper out of its group, and never regroup the pair.")
+@click.option("--json", "as_json", is_flag=True, help="{pairs, groups, applied} (or what --split did) as JSON.")
+@click.pass_context
+def dedup(ctx, do_apply, split_id, as_json):
+    """Copies of one paper in several files: list the groups; --apply, --split ID."""
+    from kb.dedup import report
+
+    if do_apply and split_id is not None:
+        raise click.UsageError("--apply and --split exclude each other")
+    conn = _conn(ctx)
+    data = report.split(conn, split_id) if split_id is not None else report.run(conn, apply=do_apply)
+    if as_json:
+        _echo_json(data)
+    else:
+        click.echo(report.text(data))
 
 
 @cli.command("mcp")

@@ -9,6 +9,7 @@ import sqlite3
 from kb.curation.fields import apply_paper, apply_ref
 from kb.ingest.papermeta import parsed_authors
 from kb.store import corrections, db, sources
+from kb.store import groups as paper_groups
 from kb.store.corrections import Fixes
 
 VENUE_FIELDS = ("container", "volume", "issue", "publisher", "place")
@@ -101,6 +102,39 @@ def list_papers(conn: sqlite3.Connection) -> list[dict]:
         if row["file_id"] not in label_cache:
             label_cache[row["file_id"]] = _labels(conn, row["file_id"])
         out.append(paper_dict(conn, row, label_cache[row["file_id"]], fixes.get(row["id"], {})))
+    return with_sources(conn, out)
+
+
+def with_sources(conn: sqlite3.Connection, papers: list[dict]) -> list[dict]:
+    """Copies of one paper (kb/dedup): `same_as` names the shown copy on the others, and the shown
+    one lists every copy under `sources`, each with its own file and pages."""
+    canon = paper_groups.canonical_map(conn)
+    groups: dict[int, list[int]] = {}
+    for pid, c in canon.items():
+        groups.setdefault(c, []).append(pid)
+    spans = paper_spans(conn, list(canon)) if canon else {}
+    files = paper_groups.identities(conn, list(canon)) if canon else {}
+    for p in papers:
+        c = canon.get(p["id"])
+        p["same_as"] = c if c is not None and c != p["id"] else None
+        if c == p["id"]:
+            p["sources"] = [{"paper_id": m, "file": display_path(files[m]["path"]), "pages": spans[m]}
+                            for m in [c, *sorted(x for x in groups[c] if x != c)]]
+    return papers
+
+
+def paper_spans(conn: sqlite3.Connection, paper_ids: list[int]) -> dict[int, dict]:
+    """Each paper's own pages (printed labels and physical indexes)."""
+    if not paper_ids:
+        return {}
+    rows = conn.execute(f"SELECT id, file_id, page_first, page_last FROM papers WHERE id IN "
+                        f"({','.join('?' * len(paper_ids))})", paper_ids).fetchall()
+    labels: dict[int, dict[int, str]] = {}
+    out = {}
+    for r in rows:
+        if r["file_id"] not in labels:
+            labels[r["file_id"]] = _labels(conn, r["file_id"])
+        out[r["id"]] = page_span(labels[r["file_id"]], r["page_first"], r["page_last"])
     return out
 
 
@@ -109,7 +143,7 @@ def get_paper(conn: sqlite3.Connection, paper_id: int, *, with_passages: bool = 
     if row is None:
         return None
     labels = _labels(conn, row["file_id"])
-    out = paper_dict(conn, row, labels)
+    out = with_sources(conn, [paper_dict(conn, row, labels)])[0]
     out["sections"] = [
         {"kind": s["kind"], "pages": page_span(labels, s["page_first"], s["page_last"]), "text": s["text"]}
         for s in conn.execute("SELECT * FROM sections WHERE paper_id = ? ORDER BY seq", (paper_id,))
@@ -174,8 +208,11 @@ def list_refs(conn: sqlite3.Connection, paper_id: int | None = None) -> list[dic
 
 def list_works(conn: sqlite3.Connection, min_cited: int = 1) -> list[dict]:
     rows = conn.execute(
-        "SELECT w.id, w.fields, group_concat(DISTINCT r.paper_id) AS papers, count(DISTINCT r.paper_id) AS n_papers "
-        "FROM works w JOIN refs r ON r.work_id = w.id GROUP BY w.id HAVING n_papers >= ? ORDER BY n_papers DESC, w.id",
+        # copies of one paper (kb/dedup) cite as one: a work is counted once per group, by its shown copy
+        "SELECT w.id, w.fields, group_concat(DISTINCT coalesce(g.canonical_id, r.paper_id)) AS papers, "
+        "count(DISTINCT coalesce(g.canonical_id, r.paper_id)) AS n_papers "
+        "FROM works w JOIN refs r ON r.work_id = w.id LEFT JOIN paper_groups g ON g.paper_id = r.paper_id "
+        "GROUP BY w.id HAVING n_papers >= ? ORDER BY n_papers DESC, w.id",
         (min_cited,)).fetchall()
     fixes = corrections.for_works(conn, [row["id"] for row in rows])
     out = []

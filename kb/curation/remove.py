@@ -14,6 +14,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kb.dedup import groups as dedup
 from kb.errors import KbError
 from kb.refs.works import drop_orphans
 from kb.search import lexical, vectors
@@ -63,6 +64,7 @@ def _delete(conn: sqlite3.Connection, paper_ids: list[int]) -> dict[str, int]:
     for paper_id in paper_ids:
         lexical.forget_paper(conn, paper_id)
         removal.delete_paper(conn, paper_id)
+    dedup.tidy(conn)  # a removed copy leaves its group; the group of one left is none, its shown copy a member
     drop_orphans(conn)
     if rows["vectors"] or rows["sentence_vectors"]:
         vectors.touch(conn)  # cached dense and sentence indexes hold the deleted vectors

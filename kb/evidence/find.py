@@ -28,6 +28,7 @@ from kb.ingest.model import pages_in
 from kb.search import lexical, sentence_index, vectors
 from kb.search.fusion import COVERAGE_POWER, OTHER_LANG_FACTOR
 from kb.search.search import Searcher
+from kb.store import groups as paper_groups
 
 CANDIDATE_PASSAGES = 30  # best full-text matches added to the pool
 CANDIDATE_SENTENCES = 200  # nearest stored sentences per query vector whose passages join the pool
@@ -168,14 +169,17 @@ def _coverage(conn: sqlite3.Connection, query: str, texts: list[str]) -> list[fl
             for stems in (set(lexical.analyze(x)) for x in texts)]
 
 
-def _mmr(cands: list[_Sentence], k: int, per_paper: int, lam: float) -> list[_Sentence]:
+def _mmr(cands: list[_Sentence], k: int, per_paper: int, lam: float,
+         same: dict[int, int] | None = None) -> list[_Sentence]:
+    """same: paper id -> its group's shown paper (kb/dedup): copies of one paper share one per_paper."""
+    same = same or {}
     chosen: list[_Sentence] = []
     per: dict[int, int] = {}
     pool = sorted(cands, key=lambda s: s.score, reverse=True)
     while pool and len(chosen) < k:
         best, best_val = None, -np.inf
         for s in pool:
-            if per.get(s.paper_id, 0) >= per_paper:
+            if per.get(same.get(s.paper_id, s.paper_id), 0) >= per_paper:
                 continue
             redundancy = max((float(s.vec @ c.vec) for c in chosen), default=0.0)
             val = lam * s.score - (1 - lam) * redundancy
@@ -184,7 +188,8 @@ def _mmr(cands: list[_Sentence], k: int, per_paper: int, lam: float) -> list[_Se
         if best is None:
             break
         chosen.append(best)
-        per[best.paper_id] = per.get(best.paper_id, 0) + 1
+        key = same.get(best.paper_id, best.paper_id)
+        per[key] = per.get(key, 0) + 1
         pool.remove(best)
     return chosen
 
@@ -252,9 +257,10 @@ def find(searcher: Searcher, recommendation: str, *, k: int = K, per_paper: int 
     for s, (score, _) in zip(sents, scored, strict=True):
         s.score = score
     passing = [s for s, (score, thr) in zip(sents, scored, strict=True) if score >= thr and _quotable(s.text)]
+    same = paper_groups.canonical_map(conn, {s.paper_id for s in passing})  # copies of a paper are one paper
     if passing:
         best = max(s.score for s in passing)
-        chosen = _mmr([s for s in passing if s.score >= best - margin], k, per_paper, lam)
+        chosen = _mmr([s for s in passing if s.score >= best - margin], k, per_paper, lam, same)
     else:
         chosen = []
     aspect_rows = []
@@ -270,7 +276,8 @@ def find(searcher: Searcher, recommendation: str, *, k: int = K, per_paper: int 
         aspect_rows.append((text, chosen.index(sents[i]), score))
     quotes = _quotes(conn, recommendation, chosen, rows, threshold_for(True, min_support, cross_offset),
                      threshold_for(False, min_support, cross_offset), qlang)
-    return Evidence(recommendation, quotes, len({s.passage_id for s in passing}), len({s.paper_id for s in passing}),
+    return Evidence(recommendation, quotes, len({s.passage_id for s in passing}),
+                    len({same.get(s.paper_id, s.paper_id) for s in passing}),
                     len(passing), [Aspect(t, q, sc) for t, q, sc in aspect_rows])
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kb.dedup import groups as dedup
 from kb.errors import IngestError
 from kb.ingest.chunk import chunk_paper
 from kb.ingest.extract import extract
@@ -120,6 +121,7 @@ def store(conn: sqlite3.Connection, path: str, sha: str, size: int, result: Proc
         file_id = db.insert_file(conn, path, sha, size, result.doc)
         all_ids: list[int] = []
         all_passages: list[Passage] = []
+        stored = []
         for seq, (paper, passages) in enumerate(result.papers):
             paper_id = db.insert_paper(conn, file_id, seq, paper)
             ids = db.insert_passages(conn, paper_id, passages)
@@ -127,6 +129,9 @@ def store(conn: sqlite3.Connection, path: str, sha: str, size: int, result: Proc
             store_citations(conn, ids, passages, refs)
             all_ids += ids
             all_passages += passages
+            stored.append((paper_id, paper, passages))
+        if dedup.ENABLED:  # copies of papers already stored join their group (kb/dedup)
+            dedup.on_store(conn, file_id, stored)
         drop_orphan_works(conn)
         if on_passages is not None and all_ids:
             on_passages.store(conn, all_ids, all_passages, result.prepared)

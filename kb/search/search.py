@@ -54,9 +54,10 @@ class Filters:
         if self.author:
             where.append(corrections.paper_filter_sql("authors", "authors", "instr(casefold({}), ?) > 0"))
             args += [self.author.casefold()] * 2
-        if self.paper is not None:
-            where.append("p.id = ?")
-            args.append(self.paper)
+        if self.paper is not None:  # a paper and its copies in other files (kb/dedup) are one paper
+            where.append("(p.id = ? OR p.id IN (SELECT m.paper_id FROM paper_groups m JOIN paper_groups g "
+                         "ON g.group_id = m.group_id WHERE g.paper_id = ?))")
+            args += [self.paper, self.paper]
         if self.section:
             where.append("(ps.section = ? OR instr(casefold(coalesce(ps.heading, '')), ?) > 0)")
             args += [self.section, self.section.casefold()]

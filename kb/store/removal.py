@@ -22,6 +22,7 @@ _DERIVED = {
     "refs": "SELECT count(*) FROM refs WHERE paper_id IN {papers}",
     "citations": "SELECT count(*) FROM citations WHERE passage_id IN {passages} "
                  "OR ref_id IN (SELECT id FROM refs WHERE paper_id IN {papers})",
+    "group_memberships": "SELECT count(*) FROM paper_groups WHERE paper_id IN {papers}",
 }
 
 
@@ -60,6 +61,10 @@ def papers_of_file(conn: sqlite3.Connection, file_id: int) -> list[sqlite3.Row]:
 
 
 def delete_paper(conn: sqlite3.Connection, paper_id: int) -> None:
+    """The paper and what hangs from it; its copies stay grouped (the caller tidies the groups:
+    kb/dedup/groups.py tidy, so no group of one is left and its shown copy is a member)."""
+    for table in ("paper_groups", "paper_bands", "paper_fingerprints"):  # cascades too; said here for clarity
+        conn.execute(f"DELETE FROM {table} WHERE paper_id = ?", (paper_id,))
     conn.execute("DELETE FROM papers WHERE id = ?", (paper_id,))
 
 
