@@ -194,10 +194,22 @@ def _mmr(cands: list[_Sentence], k: int, per_paper: int, lam: float,
     return chosen
 
 
+def _sentence_index(searcher: Searcher) -> sentence_index.SentenceIndex:
+    """The sentence matrix, opened once per searcher and vectors generation (a report of many
+    recommendations reads it once)."""
+    gen = vectors.generation(searcher.conn)
+    cached = getattr(searcher, "_sentence_index", None)
+    if cached is None or cached[0] != gen:
+        cached = (gen, sentence_index.open_index(searcher.conn, searcher.kb_dir, searcher.embedder.name,
+                                                 searcher.embedder.dim))
+        searcher._sentence_index = cached
+    return cached[1]
+
+
 def _pool(searcher: Searcher, text: str, qvecs: np.ndarray) -> list[int]:
     """Passages to read sentences from: those holding the sentences nearest to any of the query
     vectors (every stored sentence is looked at) and the best full-text matches."""
-    index = sentence_index.open_index(searcher.conn, searcher.kb_dir, searcher.embedder.name, searcher.embedder.dim)
+    index = _sentence_index(searcher)
     ids: dict[int, None] = {}
     for qvec in qvecs:
         rows, _ = index.top(qvec, CANDIDATE_SENTENCES)

@@ -77,6 +77,11 @@ def _grouped(rows: Iterable[sqlite3.Row]) -> dict[int, Fixes]:
     return out
 
 
+# corrections joined to the papers they belong to (by file content and the paper's place in it)
+_OF_PAPERS = ("FROM corrections c JOIN files f ON f.sha256 = c.sha256 "
+              "JOIN papers p ON p.file_id = f.id AND p.seq = c.paper_seq")
+
+
 def _ids_clause(column: str, ids: Iterable[int] | None) -> tuple[str, list]:
     if ids is None:
         return "", []
@@ -90,8 +95,7 @@ def for_papers(conn: sqlite3.Connection, paper_ids: Iterable[int] | None = None)
     if paper_ids is not None and not args:
         return {}
     return _grouped(conn.execute(
-        "SELECT p.id, c.field, c.value, c.corrected_at FROM corrections c JOIN files f ON f.sha256 = c.sha256 "
-        f"JOIN papers p ON p.file_id = f.id AND p.seq = c.paper_seq WHERE c.ref_seq = {PAPER}{where}", args))
+        f"SELECT p.id, c.field, c.value, c.corrected_at {_OF_PAPERS} WHERE c.ref_seq = {PAPER}{where}", args))
 
 
 def for_refs(conn: sqlite3.Connection, ref_ids: Iterable[int] | None = None) -> dict[int, Fixes]:
@@ -100,8 +104,7 @@ def for_refs(conn: sqlite3.Connection, ref_ids: Iterable[int] | None = None) -> 
     if ref_ids is not None and not args:
         return {}
     return _grouped(conn.execute(
-        "SELECT r.id, c.field, c.value, c.corrected_at FROM corrections c JOIN files f ON f.sha256 = c.sha256 "
-        "JOIN papers p ON p.file_id = f.id AND p.seq = c.paper_seq "
+        f"SELECT r.id, c.field, c.value, c.corrected_at {_OF_PAPERS} "
         f"JOIN refs r ON r.paper_id = p.id AND r.seq = c.ref_seq WHERE c.ref_seq != {PAPER}{where}", args))
 
 
@@ -111,8 +114,7 @@ def for_works(conn: sqlite3.Connection, work_ids: Iterable[int] | None = None) -
     if work_ids is not None and not args:
         return {}
     rows = conn.execute(
-        "SELECT r.work_id, c.field, c.value, c.corrected_at FROM corrections c JOIN files f ON f.sha256 = c.sha256 "
-        "JOIN papers p ON p.file_id = f.id AND p.seq = c.paper_seq "
+        f"SELECT r.work_id, c.field, c.value, c.corrected_at {_OF_PAPERS} "
         f"JOIN refs r ON r.paper_id = p.id AND r.seq = c.ref_seq WHERE c.ref_seq != {PAPER} "
         f"AND r.work_id IS NOT NULL{where} ORDER BY c.corrected_at", args)
     return _grouped(rows)
